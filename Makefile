@@ -1,0 +1,146 @@
+# Pagoda: build, run and test. `make help` lists the targets.
+
+CROSS_COMPILE ?= riscv64-unknown-elf-
+CC      := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM      := $(CROSS_COMPILE)nm
+HOSTCC  ?= cc
+QEMU    ?= qemu-system-riscv64
+BUILD   := build
+
+OPENSBI_DYNAMIC := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+MEM  ?= 128M
+SMP  ?= 2
+ARGS ?=
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
+	-fno-stack-protector -fno-pic -fno-omit-frame-pointer -fno-common \
+	$(ARCH_CFLAGS) -I. -Ikernel/uapi -Iarch/riscv/include -MMD -MP
+ASFLAGS := $(ARCH_CFLAGS) -I. -Iarch/riscv/include -MMD -MP -D__ASSEMBLER__
+LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-T,arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments
+
+KERNEL_SRCS := \
+	arch/riscv/entry.S arch/riscv/trap.S \
+	arch/riscv/boot_pagetable.c arch/riscv/pagetable.c arch/riscv/sbi.c \
+	arch/riscv/tlb.c arch/riscv/timer.c arch/riscv/trap.c \
+	kernel/main.c kernel/banner.c kernel/console.c kernel/fdt.c kernel/format.c \
+	kernel/panic.c kernel/backtrace.c kernel/ksyms.c kernel/warn.c kernel/string.c \
+	kernel/selftest.c \
+	mm/frame.c mm/kmap.c \
+	drivers/serial/ns16550.c
+
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+
+# Runs before the MMU is on: only PC-relative code (see the file's comment).
+$(BUILD)/arch/riscv/boot_pagetable.c.o: CFLAGS += -fno-jump-tables
+$(BUILD)/kernel/banner.c.o: CFLAGS += -DPAGODA_VERSION='"$(VERSION)"'
+
+.PHONY: all run test test-host test-boot fuzz debug gdb deps clean help
+all: $(BUILD)/pagoda.elf $(BUILD)/Image
+
+help:
+	@echo "make            build build/pagoda.elf and build/Image"
+	@echo "make run        build and boot in QEMU (MEM=$(MEM) SMP=$(SMP) ARGS='boot args')"
+	@echo "make test       every test; ends with 'N passed, N failed'"
+	@echo "make fuzz       fuzz the device-tree parser for longer (FUZZ_SECONDS=300)"
+	@echo "make debug      QEMU halted with a gdb stub on :1234; then 'make gdb' elsewhere"
+	@echo "make gdb        gdb-multiarch with symbols, attached to 'make debug'"
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c $< -o $@
+
+# Two links: the first finds the text symbols, the second embeds them
+# (after the text, so no text address moves; checked below).
+$(BUILD)/ksyms-empty.S: scripts/gen-ksyms.py
+	@mkdir -p $(BUILD)
+	python3 scripts/gen-ksyms.py < /dev/null > $@
+
+$(BUILD)/pagoda.pass1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o arch/riscv/kernel.ld
+	$(CC) $(CFLAGS) $(LDFLAGS) $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o -lgcc -o $@
+
+$(BUILD)/ksyms.S: $(BUILD)/pagoda.pass1.elf scripts/gen-ksyms.py
+	$(NM) -n $< | python3 scripts/gen-ksyms.py > $@
+
+$(BUILD)/ksyms.S.o: $(BUILD)/ksyms.S
+	$(CC) $(ASFLAGS) -c $< -o $@
+
+$(BUILD)/ksyms-empty.S.o: $(BUILD)/ksyms-empty.S
+	$(CC) $(ASFLAGS) -c $< -o $@
+
+$(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.S.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $(KERNEL_OBJS) $(BUILD)/ksyms.S.o -lgcc -o $@
+	@$(NM) -n $@ | python3 scripts/gen-ksyms.py | cmp -s - $(BUILD)/ksyms.S || \
+		{ echo "ksyms: text moved between links"; rm -f $@; exit 1; }
+
+$(BUILD)/Image: $(BUILD)/pagoda.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---- running -------------------------------------------------------------
+
+QEMU_BASE = $(QEMU) -machine virt -cpu rv64 -m $(MEM) -smp $(SMP) \
+	-bios $(OPENSBI_DYNAMIC) -kernel $(BUILD)/Image
+
+run: deps all
+	$(QEMU_BASE) -nographic -append "$(ARGS)"
+
+debug: deps all
+	@echo "QEMU is halted with a gdb stub on localhost:1234; run 'make gdb' in another terminal."
+	$(QEMU_BASE) -nographic -append "$(ARGS)" -s -S
+
+gdb: $(BUILD)/pagoda.elf
+	gdb-multiarch -q $(BUILD)/pagoda.elf -ex "set architecture riscv:rv64" \
+		-ex "target remote localhost:1234"
+
+# ---- tests ---------------------------------------------------------------
+
+include tests/host/fdt_test.mk
+include tests/host/frame_test.mk
+
+HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -I. -Ikernel/uapi -Itests/host/fakearch -Iarch/riscv/include
+HOST_COMMON := tests/host/check.c tests/host/fake_panic.c tests/host/fakearch/fakephys.c
+
+FORMAT_TEST_SRCS    := tests/host/format_test.c kernel/format.c
+PAGETABLE_TEST_SRCS := tests/host/pagetable_test.c arch/riscv/pagetable.c mm/frame.c
+
+HOST_TESTS := fdt frame format pagetable
+HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/%_test,$(HOST_TESTS))
+
+$(BUILD)/host/fdt_test: $(FDT_TEST_SRCS) $(HOST_COMMON) $(FDT_TEST_DTBS)
+$(BUILD)/host/frame_test: $(FRAME_TEST_SRCS) $(HOST_COMMON)
+$(BUILD)/host/format_test: $(FORMAT_TEST_SRCS) $(HOST_COMMON)
+$(BUILD)/host/pagetable_test: $(PAGETABLE_TEST_SRCS) $(HOST_COMMON) arch/riscv/include/arch/pagetable.h
+$(HOST_TEST_BINS):
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+
+FUZZ_SECONDS ?= 300
+$(BUILD)/fuzz/fdt_fuzz: tests/fuzz/fdt_fuzz.c kernel/fdt.c
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ikernel/uapi $^ -o $@
+
+fuzz: deps $(BUILD)/fuzz/fdt_fuzz $(FDT_TEST_DTBS)
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test-host: $(HOST_TEST_BINS)
+test-boot: all
+
+test: deps
+	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(BUILD)/fuzz/fdt_fuzz $(FDT_TEST_DTBS)
+	@scripts/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

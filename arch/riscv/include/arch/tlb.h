@@ -1,0 +1,39 @@
+/*
+ * Every TLB flush in Pagoda goes through these helpers; nothing else
+ * issues sfence.vma.
+ *
+ * ASIDs: the width is probed at boot. The U74 (VisionFive 2) implements 0
+ * ASID bits, so there an address-space switch needs a full flush and an
+ * ASID-targeted flush degrades to a full one. With ASIDs, a flush for one
+ * address space leaves global (kernel) entries and other spaces alone.
+ * These flush the local hart only; remote harts (SBI RFENCE) come with SMP.
+ */
+#ifndef ARCH_TLB_H
+#define ARCH_TLB_H
+
+#include "kernel/types.h"
+
+/* ASID bits the hart implements (0..16); valid after tlb_probe_asid_bits(). */
+extern unsigned tlb_asid_bits;
+
+/* Writes all-ones to satp.ASID and reads back how many bits stuck.
+ * Call with the kernel page table active; leaves satp as it was. */
+void tlb_probe_asid_bits(void);
+
+/* Everything, every address space, global entries included. */
+void tlb_flush_all(void);
+
+/* One page of the kernel half (global mappings), in every address space. */
+void tlb_flush_kernel_page(vaddr_t va);
+
+/* Every non-global entry of address space asid. */
+void tlb_flush_asid(unsigned asid);
+
+/* One page of address space asid. */
+void tlb_flush_page(unsigned asid, vaddr_t va);
+
+/* Makes satp point at root with asid, flushing as the ASID width requires
+ * (no ASIDs: full flush on every switch). */
+void tlb_switch_root(paddr_t root, unsigned asid);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * Flattened device tree (DTB) parser: the one place the kernel learns what
+ * board it runs on. Pure C, no allocation, no globals: the same file is built
+ * into the kernel and into host unit tests and the fuzz target.
+ *
+ * Robustness contract: fdt_parse() reads only bytes inside
+ * [blob, blob + avail) and inside the header's totalsize, never recurses
+ * without bound, always terminates, and on any malformed input returns a
+ * negative ERR_* code with a message in err naming what is wrong
+ * (e.g. "fdt: property 'reg' of /memory@80000000 runs past the struct block").
+ */
+#ifndef KERNEL_FDT_H
+#define KERNEL_FDT_H
+
+#include "kernel/types.h"
+
+#define FDT_MAGIC 0xd00dfeedu
+#define FDT_HEADER_SIZE 40u
+#define FDT_MAX_SIZE (4u << 20) /* larger blobs are refused */
+
+#define FDT_MAX_MEM 16
+#define FDT_MAX_RESERVED 32
+#define FDT_MAX_HARTS 16
+#define FDT_MAX_VIRTIO 16
+#define FDT_MAX_DEPTH 32
+#define FDT_PATH_MAX 128
+
+struct fdt_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct fdt_hart {
+	uint32_t hartid;   /* from the cpu node's reg */
+	bool enabled;      /* status absent, "okay" or "ok" */
+	char mmu_type[16]; /* e.g. "riscv,sv39"; "" when absent */
+	char isa[128];     /* riscv,isa, truncated to fit */
+	bool usable;       /* enabled and has an mmu-type: the kernel may run on it */
+};
+
+struct fdt_uart {
+	bool present;
+	char path[FDT_PATH_MAX];  /* full node path, e.g. "/soc/serial@10000000" */
+	char compatible[48];      /* first string of the compatible list */
+	bool is_16550;            /* compatible with ns16550a, ns16550, ns16450 or snps,dw-apb-uart */
+	uint64_t base, size;
+	uint32_t reg_shift;       /* default 0 */
+	uint32_t reg_io_width;    /* default 1 */
+	uint32_t irq;             /* first cell of interrupts; 0 when none */
+	uint32_t clock_hz;        /* clock-frequency; 0 when absent */
+};
+
+struct fdt_plic {
+	bool present;
+	uint64_t base, size;
+	uint32_t ndev; /* riscv,ndev */
+};
+
+struct fdt_virtio {
+	uint64_t base, size;
+	uint32_t irq;
+};
+
+struct fdt_info {
+	uint32_t totalsize;         /* blob size from the header */
+	uint32_t boot_cpuid;        /* header's boot_cpuid_phys */
+	char model[64];             /* /model, or first /compatible string, or "" */
+	uint64_t timebase_hz;       /* /cpus timebase-frequency (or the first cpu's) */
+
+	struct fdt_range mem[FDT_MAX_MEM];  /* device_type = "memory" nodes' reg */
+	unsigned nmem;
+	/* The header's memory reservation block, then every /reserved-memory child
+	 * with a reg (status other than okay is still reserved). */
+	struct fdt_range reserved[FDT_MAX_RESERVED];
+	unsigned nreserved;
+
+	struct fdt_hart harts[FDT_MAX_HARTS]; /* /cpus/cpu@* in tree order */
+	unsigned nharts;
+
+	char bootargs[256];         /* /chosen/bootargs, "" when absent */
+	char stdout_path[FDT_PATH_MAX]; /* /chosen/stdout-path as found (may be an alias) */
+	uint64_t initrd_start, initrd_end; /* /chosen linux,initrd-*; both 0 when absent */
+
+	/* The console: the node stdout-path names (alias resolved through /aliases,
+	 * ":options" stripped); when there is no stdout-path, the first enabled
+	 * 16550-compatible node. uart.present is false when neither exists. */
+	struct fdt_uart uart;
+	struct fdt_plic plic;       /* first node compatible with riscv,plic0 or sifive,plic-1.0.0 */
+	struct fdt_virtio virtio[FDT_MAX_VIRTIO]; /* "virtio,mmio" nodes in tree order */
+	unsigned nvirtio;
+};
+
+/*
+ * Parses the DTB at blob. avail is how many bytes may be read from blob; the
+ * header's totalsize must not exceed it (nor FDT_MAX_SIZE). Fills *out
+ * completely (zeroed first). Returns 0, or a negative ERR_* code with a
+ * NUL-terminated message in err[0..errlen). Caller owns every buffer.
+ * More entries than an array holds is an error (ERR_NOSPC), never silently
+ * dropped. Addresses are taken as-is (identity "ranges", as on every board
+ * Pagoda supports); reg values use the parent's #address-cells/#size-cells
+ * (defaults 2 and 1).
+ */
+int fdt_parse(const void *blob, size_t avail, struct fdt_info *out, char *err, size_t errlen);
+
+/* Reads the totalsize field of a DTB header after checking the magic; returns
+ * 0 when blob does not start with a valid header. Reads 8 bytes. */
+uint32_t fdt_header_totalsize(const void *blob);
+
+#endif

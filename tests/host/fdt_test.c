@@ -1,0 +1,1390 @@
+/*
+ * Host unit tests for kernel/fdt.c. Run from the repository root: trees are
+ * opened by relative paths (../shared/dtb/..., tests/dtb/..., build/test-dtb/...).
+ * build/test-dtb/ trees come from the .dts files in tests/dtb/ (tests/host/fdt_test.mk);
+ * when one is missing the test compiles it with dtc itself.
+ */
+#include "kernel/fdt.h"
+#include "tests/host/check.h"
+
+#include <pagoda/errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VF2_DTB "../shared/dtb/jh7110-starfive-visionfive-2-v1.3b.dtb"
+#define QEMU_SHARED_DTB "../shared/dtb/qemu-virt-128M-smp4.dtb"
+#define CUSTOM_DTB "build/test-dtb/custom.dtb"
+
+static struct fdt_info info;
+static char err[256];
+
+/* ------------------------------------------------------------- files -- */
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)n + 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Loads a tree; build/test-dtb/NAME.dtb is compiled from tests/dtb/NAME.dts
+ * when missing. Exact-size malloc: ASan catches any read past the end. */
+static uint8_t *load(const char *path, size_t *len)
+{
+	uint8_t *b = read_file(path, len);
+	const char *prefix = "build/test-dtb/";
+	if (b == NULL && strncmp(path, prefix, strlen(prefix)) == 0) {
+		char cmd[512], name[128];
+		size_t n = strlen(path + strlen(prefix));
+		if (n > 4 && n < sizeof name) {
+			memcpy(name, path + strlen(prefix), n - 4);
+			name[n - 4] = '\0';
+			snprintf(cmd, sizeof cmd,
+				 "mkdir -p build/test-dtb && dtc -q -I dts -O dtb -o %s tests/dtb/%s.dts",
+				 path, name);
+			if (system(cmd) == 0)
+				b = read_file(path, len);
+		}
+	}
+	if (b == NULL)
+		fprintf(stderr, "fdt_test: cannot read %s (run from the repository root)\n", path);
+	return b;
+}
+
+static int parse(const void *blob, size_t len)
+{
+	memset(err, 'X', sizeof err);
+	return fdt_parse(blob, len, &info, err, sizeof err);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static int err_terminated(void)
+{
+	return memchr(err, '\0', sizeof err) != NULL;
+}
+
+/* ----------------------------------------------------------- builder -- */
+/* Builds small DTBs token by token, including malformed ones dtc won't emit. */
+
+static struct builder {
+	uint8_t st[64 * 1024];
+	size_t stlen;
+	char strs[4096];
+	size_t strslen;
+	uint64_t rsv[40][2];
+	int nrsv;
+	int rsv_unterminated; /* rsvmap placed last, without its zero entry */
+	int strs_unterminated; /* strings block gets "bogus" with no NUL appended */
+	uint8_t out[80 * 1024];
+	size_t outlen;
+} bld;
+
+static void b_init(void)
+{
+	memset(&bld, 0, sizeof bld);
+}
+
+static void b_u32(uint32_t v)
+{
+	put32(bld.st + bld.stlen, v);
+	bld.stlen += 4;
+}
+
+static void b_begin(const char *name)
+{
+	size_t n = strlen(name) + 1;
+	b_u32(1);
+	memcpy(bld.st + bld.stlen, name, n);
+	bld.stlen = (bld.stlen + n + 3) & ~(size_t)3;
+}
+
+static void b_end(void)
+{
+	b_u32(2);
+}
+
+static uint32_t b_name(const char *name)
+{
+	size_t i = 0, n = strlen(name) + 1;
+	while (i < bld.strslen) {
+		if (strcmp(bld.strs + i, name) == 0)
+			return (uint32_t)i;
+		i += strlen(bld.strs + i) + 1;
+	}
+	memcpy(bld.strs + bld.strslen, name, n);
+	bld.strslen += n;
+	return (uint32_t)i;
+}
+
+static void b_prop_raw(uint32_t nameoff, const void *val, uint32_t len)
+{
+	b_u32(3);
+	b_u32(len);
+	b_u32(nameoff);
+	memcpy(bld.st + bld.stlen, val, len);
+	bld.stlen = (bld.stlen + len + 3) & ~(size_t)3;
+}
+
+static void b_prop(const char *name, const void *val, uint32_t len)
+{
+	b_prop_raw(b_name(name), val, len);
+}
+
+static void b_str(const char *name, const char *s)
+{
+	b_prop(name, s, (uint32_t)strlen(s) + 1);
+}
+
+/* n big-endian cells */
+static void b_cells(const char *name, int n, ...)
+{
+	uint8_t v[256];
+	va_list ap;
+	int i;
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		put32(v + 4 * i, va_arg(ap, uint32_t));
+	va_end(ap);
+	b_prop(name, v, (uint32_t)(4 * n));
+}
+
+static void b_rsv(uint64_t base, uint64_t size)
+{
+	bld.rsv[bld.nrsv][0] = base;
+	bld.rsv[bld.nrsv][1] = size;
+	bld.nrsv++;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)(v >> 32));
+	put32(p + 4, (uint32_t)v);
+}
+
+/* Lays out header, rsvmap, struct and strings into bld.out. */
+static void b_finish(void)
+{
+	uint8_t *o = bld.out;
+	size_t pos = 40, rsv_off, st_off, str_off;
+	int i;
+
+	memset(o, 0, sizeof bld.out);
+	if (bld.strs_unterminated) {
+		memcpy(bld.strs + bld.strslen, "bogus", 5);
+		bld.strslen += 5;
+	}
+	rsv_off = pos;
+	if (!bld.rsv_unterminated) {
+		for (i = 0; i < bld.nrsv; i++, pos += 16) {
+			put64(o + pos, bld.rsv[i][0]);
+			put64(o + pos + 8, bld.rsv[i][1]);
+		}
+		pos += 16; /* zero entry */
+	}
+	st_off = pos;
+	memcpy(o + pos, bld.st, bld.stlen);
+	pos += bld.stlen;
+	str_off = pos;
+	memcpy(o + pos, bld.strs, bld.strslen);
+	pos += bld.strslen;
+	if (bld.rsv_unterminated) {
+		pos = (pos + 7) & ~(size_t)7;
+		rsv_off = pos;
+		for (i = 0; i < bld.nrsv; i++, pos += 16) {
+			put64(o + pos, bld.rsv[i][0]);
+			put64(o + pos + 8, bld.rsv[i][1]);
+		}
+	}
+	put32(o + 0, FDT_MAGIC);
+	put32(o + 4, (uint32_t)pos);
+	put32(o + 8, (uint32_t)st_off);
+	put32(o + 12, (uint32_t)str_off);
+	put32(o + 16, (uint32_t)rsv_off);
+	put32(o + 20, 17);
+	put32(o + 24, 16);
+	put32(o + 28, 0);
+	put32(o + 32, (uint32_t)bld.strslen);
+	put32(o + 36, (uint32_t)bld.stlen);
+	bld.outlen = pos;
+}
+
+/* Parses bld.out from an exact-size heap copy (so ASan sees overreads). */
+static int b_parse(void)
+{
+	uint8_t *copy;
+	int rc;
+	b_finish();
+	copy = malloc(bld.outlen);
+	memcpy(copy, bld.out, bld.outlen);
+	rc = parse(copy, bld.outlen);
+	free(copy);
+	return rc;
+}
+
+/* A small valid board: the base many malformed variants start from. The
+ * root is left open; callers add nodes, then b_end() + b_u32(9). */
+static void b_base_open(void)
+{
+	b_init();
+	b_begin("");
+	b_cells("#address-cells", 1, 2);
+	b_cells("#size-cells", 1, 2);
+	b_str("model", "Builder Board");
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_cells("timebase-frequency", 1, 1000000);
+	b_begin("cpu@0");
+	b_str("device_type", "cpu");
+	b_cells("reg", 1, 0);
+	b_str("mmu-type", "riscv,sv39");
+	b_end();
+	b_end();
+	b_begin("memory@80000000");
+	b_str("device_type", "memory");
+	b_cells("reg", 4, 0, 0x80000000, 0, 0x1000000);
+	b_end();
+}
+
+static void b_base(void)
+{
+	b_base_open();
+	b_end();
+	b_u32(9);
+}
+
+/* ------------------------------------------------------ valid trees -- */
+
+static int rc_ok(int rc)
+{
+	if (rc != 0)
+		fprintf(stderr, "fdt_parse: %d %s\n", rc, err);
+	return rc == 0;
+}
+
+/* What every QEMU 7.2 virt tree says, for -m mem -smp nharts. */
+static void check_qemu(const char *path, uint64_t mem, unsigned nharts)
+{
+	size_t len;
+	uint8_t *b = load(path, &len);
+	unsigned i, seen = 0;
+	CHECK(b != NULL);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+	CHECK_EQ(info.totalsize, len);
+	CHECK(strcmp(info.model, "riscv-virtio,qemu") == 0);
+	CHECK_EQ(info.nmem, 1);
+	CHECK_EQ(info.mem[0].base, 0x80000000u);
+	CHECK_EQ(info.mem[0].size, mem);
+	CHECK_EQ(info.nreserved, 0);
+	CHECK_EQ(info.timebase_hz, 10000000);
+	CHECK_EQ(info.nharts, nharts);
+	for (i = 0; i < nharts; i++) {
+		CHECK_EQ(info.harts[i].hartid, i);
+		CHECK(info.harts[i].enabled);
+		CHECK(info.harts[i].usable);
+		CHECK(strcmp(info.harts[i].mmu_type, "riscv,sv48") == 0);
+		CHECK(strncmp(info.harts[i].isa, "rv64imafdch", 11) == 0);
+	}
+	CHECK(strcmp(info.stdout_path, "/soc/serial@10000000") == 0);
+	CHECK(info.bootargs[0] == '\0');
+	CHECK_EQ(info.initrd_start, 0);
+	CHECK_EQ(info.initrd_end, 0);
+	CHECK(info.uart.present);
+	CHECK(strcmp(info.uart.path, "/soc/serial@10000000") == 0);
+	CHECK(strcmp(info.uart.compatible, "ns16550a") == 0);
+	CHECK(info.uart.is_16550);
+	CHECK_EQ(info.uart.base, 0x10000000);
+	CHECK_EQ(info.uart.size, 0x100);
+	CHECK_EQ(info.uart.reg_shift, 0);
+	CHECK_EQ(info.uart.reg_io_width, 1);
+	CHECK_EQ(info.uart.irq, 10);
+	CHECK_EQ(info.uart.clock_hz, 3686400);
+	CHECK(info.plic.present);
+	CHECK_EQ(info.plic.base, 0x0c000000);
+	CHECK_EQ(info.plic.size, 0x600000);
+	CHECK_EQ(info.plic.ndev, 0x60);
+	CHECK_EQ(info.nvirtio, 8);
+	for (i = 0; i < info.nvirtio; i++) {
+		/* QEMU lists the slots from the last to the first */
+		unsigned slot = (unsigned)((info.virtio[i].base - 0x10001000u) / 0x1000);
+		CHECK(info.virtio[i].base >= 0x10001000u && slot < 8);
+		CHECK_EQ(info.virtio[i].base, 0x10001000u + slot * 0x1000u);
+		CHECK_EQ(info.virtio[i].size, 0x1000);
+		CHECK_EQ(info.virtio[i].irq, slot + 1);
+		CHECK((seen & (1u << slot)) == 0);
+		seen |= 1u << slot;
+	}
+	CHECK_EQ(seen, 0xff);
+}
+
+static void t_qemu_64m(void) { check_qemu("tests/dtb/qemu-virt-64M-smp1.dtb", 64ull << 20, 1); }
+static void t_qemu_512m(void) { check_qemu("tests/dtb/qemu-virt-512M-smp4.dtb", 512ull << 20, 4); }
+static void t_qemu_3g(void) { check_qemu("tests/dtb/qemu-virt-3G-smp4.dtb", 3ull << 30, 4); }
+static void t_qemu_smp8(void) { check_qemu("tests/dtb/qemu-virt-128M-smp8.dtb", 128ull << 20, 8); }
+static void t_qemu_shared(void) { check_qemu(QEMU_SHARED_DTB, 128ull << 20, 4); }
+
+static void t_vf2_board(void)
+{
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len);
+	CHECK(b != NULL);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+	CHECK(strcmp(info.model, "StarFive VisionFive 2 v1.3B") == 0);
+	CHECK_EQ(info.nmem, 1);
+	CHECK_EQ(info.mem[0].base, 0x40000000);
+	CHECK_EQ(info.mem[0].size, 4ull << 30);
+	CHECK_EQ(info.nreserved, 0);
+	CHECK_EQ(info.timebase_hz, 4000000);
+	CHECK(info.plic.present);
+	CHECK_EQ(info.plic.base, 0x0c000000);
+	CHECK_EQ(info.plic.size, 0x4000000);
+	CHECK_EQ(info.plic.ndev, 136);
+	CHECK_EQ(info.nvirtio, 0);
+}
+
+static void t_vf2_harts(void)
+{
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len);
+	unsigned i;
+	CHECK(b != NULL);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+	CHECK_EQ(info.nharts, 5);
+	CHECK_EQ(info.harts[0].hartid, 0);
+	CHECK(!info.harts[0].enabled);
+	CHECK(!info.harts[0].usable);
+	CHECK(info.harts[0].mmu_type[0] == '\0');
+	CHECK(strcmp(info.harts[0].isa, "rv64imac_zba_zbb") == 0);
+	for (i = 1; i <= 4; i++) {
+		CHECK_EQ(info.harts[i].hartid, i);
+		CHECK(info.harts[i].enabled);
+		CHECK(info.harts[i].usable);
+		CHECK(strcmp(info.harts[i].mmu_type, "riscv,sv39") == 0);
+		CHECK(strcmp(info.harts[i].isa, "rv64imafdc_zba_zbb") == 0);
+	}
+}
+
+static void t_vf2_uart(void)
+{
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len);
+	CHECK(b != NULL);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+	CHECK(strcmp(info.stdout_path, "serial0:115200n8") == 0);
+	CHECK(info.uart.present);
+	CHECK(strcmp(info.uart.path, "/soc/serial@10000000") == 0);
+	CHECK(strcmp(info.uart.compatible, "starfive,jh7110-uart") == 0);
+	CHECK(info.uart.is_16550);
+	CHECK_EQ(info.uart.base, 0x10000000);
+	CHECK_EQ(info.uart.size, 0x10000);
+	CHECK_EQ(info.uart.reg_shift, 2);
+	CHECK_EQ(info.uart.reg_io_width, 4);
+	CHECK_EQ(info.uart.irq, 32);
+	CHECK_EQ(info.uart.clock_hz, 0);
+}
+
+static void t_vf2_slack(void)
+{
+	/* avail larger than totalsize is fine (U-Boot hands over a bigger window) */
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len), *big;
+	CHECK(b != NULL);
+	big = calloc(1, len + 4096);
+	memcpy(big, b, len);
+	free(b);
+	CHECK(rc_ok(parse(big, len + 4096)));
+	free(big);
+	CHECK_EQ(info.totalsize, len);
+	CHECK_EQ(info.nharts, 5);
+}
+
+static void t_custom(void)
+{
+	size_t len;
+	uint8_t *b = load(CUSTOM_DTB, &len);
+	CHECK(b != NULL);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+	CHECK(strcmp(info.model, "pagoda,test-board") == 0);
+	/* memory: two ranges in one reg; the disabled memory node is skipped */
+	CHECK_EQ(info.nmem, 2);
+	CHECK_EQ(info.mem[0].base, 0x80000000);
+	CHECK_EQ(info.mem[0].size, 0x10000000);
+	CHECK_EQ(info.mem[1].base, 0x100000000ull);
+	CHECK_EQ(info.mem[1].size, 0x20000000);
+	/* reservations: mem-rsvmap first, then /reserved-memory children with reg */
+	CHECK_EQ(info.nreserved, 4);
+	CHECK_EQ(info.reserved[0].base, 0x80000000);
+	CHECK_EQ(info.reserved[0].size, 0x200000);
+	CHECK_EQ(info.reserved[1].base, 0x8f000000);
+	CHECK_EQ(info.reserved[1].size, 0x10000);
+	CHECK_EQ(info.reserved[2].base, 0x80000000);
+	CHECK_EQ(info.reserved[2].size, 0x80000);
+	CHECK_EQ(info.reserved[3].base, 0x8e000000);
+	CHECK_EQ(info.reserved[3].size, 0x800000);
+	/* chosen */
+	CHECK(strcmp(info.bootargs, "console=ttyS1 root=/dev/vda rw") == 0);
+	CHECK(strcmp(info.stdout_path, "console:115200n8") == 0);
+	CHECK_EQ(info.initrd_start, 0x88000000);
+	CHECK_EQ(info.initrd_end, 0x88400000);
+	/* harts */
+	CHECK_EQ(info.timebase_hz, 1000000);
+	CHECK_EQ(info.nharts, 3);
+	CHECK_EQ(info.harts[0].hartid, 0);
+	CHECK(info.harts[0].usable);
+	CHECK(strcmp(info.harts[0].isa, "rv64imac") == 0);
+	CHECK_EQ(info.harts[1].hartid, 1);
+	CHECK(info.harts[1].enabled);
+	CHECK(!info.harts[1].usable); /* mmu-type riscv,none */
+	CHECK_EQ(info.harts[2].hartid, 5);
+	CHECK(!info.harts[2].enabled);
+	CHECK(!info.harts[2].usable);
+	/* the alias wins over the first 16550 in the tree */
+	CHECK(info.uart.present);
+	CHECK(strcmp(info.uart.path, "/soc@0/serial@10010000") == 0);
+	CHECK(strcmp(info.uart.compatible, "vendor,uart") == 0);
+	CHECK(info.uart.is_16550);
+	CHECK_EQ(info.uart.base, 0x10010000);
+	CHECK_EQ(info.uart.size, 0x10000);
+	CHECK_EQ(info.uart.reg_shift, 2);
+	CHECK_EQ(info.uart.reg_io_width, 4);
+	CHECK_EQ(info.uart.irq, 33);
+	CHECK_EQ(info.uart.clock_hz, 24000000);
+	/* 1-cell addresses under /soc@0 */
+	CHECK(info.plic.present);
+	CHECK_EQ(info.plic.base, 0x0c000000);
+	CHECK_EQ(info.plic.size, 0x4000000);
+	CHECK_EQ(info.plic.ndev, 53);
+	CHECK_EQ(info.nvirtio, 1);
+	CHECK_EQ(info.virtio[0].base, 0x10001000);
+	CHECK_EQ(info.virtio[0].size, 0x1000);
+	CHECK_EQ(info.virtio[0].irq, 1);
+}
+
+/* /soc with a disabled 16550, an enabled one and a third one. */
+static void b_soc_uarts(void)
+{
+	b_begin("soc");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 1);
+	b_begin("serial@1000");
+	b_str("compatible", "ns16550a");
+	b_cells("reg", 2, 0x1000, 0x100);
+	b_str("status", "disabled");
+	b_end();
+	b_begin("serial@2000");
+	b_prop("compatible", "vendor,x\0ns16450", 17);
+	b_cells("reg", 2, 0x2000, 0x100);
+	b_cells("interrupts", 2, 7, 4);
+	b_str("status", "okay");
+	b_end();
+	b_begin("serial@3000");
+	b_str("compatible", "sifive,uart0");
+	b_cells("reg", 2, 0x3000, 0x100);
+	b_end();
+	b_end();
+}
+
+static void t_uart_fallback(void)
+{
+	b_base_open();
+	b_soc_uarts();
+	b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+	CHECK(info.stdout_path[0] == '\0');
+	CHECK(info.uart.present);
+	CHECK(strcmp(info.uart.path, "/soc/serial@2000") == 0);
+	CHECK(strcmp(info.uart.compatible, "vendor,x") == 0);
+	CHECK(info.uart.is_16550);
+	CHECK_EQ(info.uart.base, 0x2000);
+	CHECK_EQ(info.uart.irq, 7);
+	CHECK_EQ(info.uart.reg_io_width, 1);
+	CHECK(strcmp(info.model, "Builder Board") == 0);
+	/* timebase from /cpus */
+	CHECK_EQ(info.timebase_hz, 1000000);
+}
+
+static void t_uart_linux_stdout(void)
+{
+	/* linux,stdout-path with a direct path and options; the named node need
+	 * not be a 16550 */
+	b_base_open();
+	b_soc_uarts();
+	b_begin("chosen");
+	b_str("linux,stdout-path", "/soc/serial@3000:9600n8");
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+	CHECK(strcmp(info.stdout_path, "/soc/serial@3000:9600n8") == 0);
+	CHECK(info.uart.present);
+	CHECK(strcmp(info.uart.path, "/soc/serial@3000") == 0);
+	CHECK(!info.uart.is_16550);
+	CHECK_EQ(info.uart.base, 0x3000);
+}
+
+static void t_uart_unresolved(void)
+{
+	/* an alias that /aliases lacks: fall back to the first enabled 16550;
+	 * and stdout-path wins over linux,stdout-path */
+	b_base_open();
+	b_begin("aliases");
+	b_str("serial1", "/soc/serial@3000");
+	b_end();
+	b_soc_uarts();
+	b_begin("chosen");
+	b_str("stdout-path", "serial7");
+	b_str("linux,stdout-path", "/soc/serial@3000");
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+	CHECK(strcmp(info.stdout_path, "serial7") == 0);
+	CHECK(info.uart.present);
+	CHECK(strcmp(info.uart.path, "/soc/serial@2000") == 0);
+}
+
+static void t_no_uart(void)
+{
+	b_base();
+	CHECK(rc_ok(b_parse()));
+	CHECK(!info.uart.present);
+	CHECK(!info.plic.present);
+	CHECK_EQ(info.nvirtio, 0);
+	CHECK_EQ(info.nmem, 1);
+	CHECK_EQ(info.nharts, 1);
+}
+
+static void t_header_totalsize(void)
+{
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len);
+	CHECK(b != NULL);
+	CHECK_EQ(fdt_header_totalsize(b), len);
+	b[0] ^= 1;
+	CHECK_EQ(fdt_header_totalsize(b), 0);
+	free(b);
+}
+
+static void t_small_err_buffers(void)
+{
+	uint8_t junk[64] = {0};
+	char small[8];
+	int rc;
+	memset(small, 'X', sizeof small);
+	rc = fdt_parse(junk, sizeof junk, &info, small, sizeof small);
+	CHECK_EQ(rc, -ERR_BADFORMAT);
+	CHECK(memchr(small, '\0', sizeof small) != NULL);
+	CHECK(strcmp(small, "fdt: ba") == 0);
+	small[0] = 'X';
+	rc = fdt_parse(junk, sizeof junk, &info, small, 1);
+	CHECK_EQ(rc, -ERR_BADFORMAT);
+	CHECK(small[0] == '\0');
+	CHECK_EQ(fdt_parse(junk, sizeof junk, &info, NULL, 0), -ERR_BADFORMAT);
+	CHECK_EQ(fdt_parse(junk, sizeof junk, &info, small, 0), -ERR_BADFORMAT);
+}
+
+static void t_null_args(void)
+{
+	uint8_t junk[64] = {0};
+	CHECK_EQ(fdt_parse(junk, sizeof junk, NULL, err, sizeof err), -ERR_INVAL);
+	CHECK(strstr(err, "NULL") != NULL);
+	CHECK_EQ(fdt_parse(NULL, 100, &info, err, sizeof err), -ERR_INVAL);
+	CHECK_EQ(fdt_parse(NULL, 0, &info, err, sizeof err), -ERR_TRUNCATED);
+}
+
+static void t_version16(void)
+{
+	/* version 16 headers have no size_dt_struct: the struct block runs on */
+	size_t len;
+	uint8_t *b = load("tests/dtb/qemu-virt-64M-smp1.dtb", &len);
+	CHECK(b != NULL);
+	put32(b + 20, 16);
+	put32(b + 36, 0xdeadbeef);
+	CHECK(rc_ok(parse(b, len)));
+	CHECK_EQ(info.nharts, 1);
+	put32(b + 20, 15);
+	CHECK_EQ(parse(b, len), -ERR_BADFORMAT);
+	CHECK(strstr(err, "version 15") != NULL);
+	put32(b + 20, 17);
+	put32(b + 24, 18);
+	CHECK_EQ(parse(b, len), -ERR_BADFORMAT);
+	CHECK(strstr(err, "version") != NULL);
+	free(b);
+}
+
+static void t_depth_limit_ok(void)
+{
+	/* FDT_MAX_DEPTH levels including the root parse */
+	int i;
+	b_init();
+	b_begin("");
+	for (i = 1; i < FDT_MAX_DEPTH; i++)
+		b_begin("n");
+	for (i = 0; i < FDT_MAX_DEPTH; i++)
+		b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+}
+
+static void t_limits_ok(void)
+{
+	/* exactly FDT_MAX_MEM ranges and FDT_MAX_HARTS harts fit */
+	uint8_t reg[FDT_MAX_MEM * 16];
+	char name[16];
+	int i;
+	b_init();
+	b_begin("");
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	for (i = 0; i < FDT_MAX_HARTS; i++) {
+		snprintf(name, sizeof name, "cpu@%d", i);
+		b_begin(name);
+		b_str("device_type", "cpu");
+		b_cells("reg", 1, i);
+		b_end();
+	}
+	b_end();
+	b_begin("memory");
+	b_str("device_type", "memory");
+	for (i = 0; i < FDT_MAX_MEM; i++) { /* default cells: 2 address, 1 size */
+		put32(reg + 12 * i, 0);
+		put32(reg + 12 * i + 4, 0x80000000u + (uint32_t)i * 0x100000u);
+		put32(reg + 12 * i + 8, 0x1000);
+	}
+	b_prop("reg", reg, 12 * FDT_MAX_MEM);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+	CHECK_EQ(info.nharts, FDT_MAX_HARTS);
+	CHECK_EQ(info.nmem, FDT_MAX_MEM);
+	CHECK_EQ(info.mem[FDT_MAX_MEM - 1].base, 0x80000000u + (FDT_MAX_MEM - 1) * 0x100000u);
+	CHECK_EQ(info.mem[FDT_MAX_MEM - 1].size, 0x1000);
+	CHECK(!info.harts[0].usable); /* no mmu-type */
+}
+
+static void t_odd_but_valid(void)
+{
+	/* a mem-rsvmap entry at address 0 is an entry, not the terminator;
+	 * device_type "memory" below the root is not RAM; NOPs anywhere */
+	b_base_open();
+	b_u32(4);
+	b_begin("soc");
+	b_u32(4);
+	b_begin("memory-controller@1000");
+	b_str("device_type", "memory");
+	b_cells("reg", 3, 0, 0x1000, 0x100);
+	b_u32(4);
+	b_end();
+	b_end();
+	b_end();
+	b_u32(4);
+	b_u32(9);
+	b_rsv(0, 0x1000);
+	b_rsv(0x80000000, 0x2000);
+	CHECK(rc_ok(b_parse()));
+	CHECK_EQ(info.nreserved, 2);
+	CHECK_EQ(info.reserved[0].base, 0);
+	CHECK_EQ(info.reserved[0].size, 0x1000);
+	CHECK_EQ(info.reserved[1].size, 0x2000);
+	CHECK_EQ(info.nmem, 1);
+	CHECK_EQ(info.mem[0].base, 0x80000000);
+}
+
+/* ---------------------------------------------------- broken trees -- */
+
+/* rc must be want and err must mention every non-NULL word. */
+static int expect(int rc, int want, const char *w1, const char *w2)
+{
+	if (rc != want || !err_terminated() || strncmp(err, "fdt: ", 5) != 0 ||
+	    (w1 != NULL && strstr(err, w1) == NULL) || (w2 != NULL && strstr(err, w2) == NULL)) {
+		fprintf(stderr, "got %d \"%.*s\", want %d mentioning '%s' '%s'\n", rc,
+			(int)sizeof err, err, want, w1 ? w1 : "", w2 ? w2 : "");
+		return 0;
+	}
+	return 1;
+}
+
+static void t_prefixes(void)
+{
+	const char *paths[] = {VF2_DTB, "tests/dtb/qemu-virt-64M-smp1.dtb", CUSTOM_DTB};
+	size_t p, n, len;
+	for (p = 0; p < 3; p++) {
+		uint8_t *b = load(paths[p], &len);
+		CHECK(b != NULL);
+		uint8_t *cut = malloc(len);
+		for (n = 0; n < len; n++) {
+			/* the prefix ends where the allocation does: any read
+			 * past n bytes trips ASan */
+			int rc;
+			memcpy(cut + len - n, b, n);
+			rc = parse(cut + len - n, n);
+			if (!expect(rc, -ERR_TRUNCATED, n < 8 ? "shorter" : "totalsize", NULL)) {
+				free(cut);
+				free(b);
+				CHECK_EQ(n, len); /* reports the failing length */
+			}
+		}
+		free(cut);
+		free(b);
+	}
+}
+
+static void t_bad_magic(void)
+{
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len);
+	CHECK(b != NULL);
+	b[3] = 0xee;
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "magic", "0xd00dfeee"));
+	free(b);
+}
+
+static void t_totalsize(void)
+{
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len);
+	CHECK(b != NULL);
+	put32(b + 4, (uint32_t)len + 1);
+	CHECK(expect(parse(b, len), -ERR_TRUNCATED, "totalsize 0x7d29", "available"));
+	put32(b + 4, FDT_MAX_SIZE + 1);
+	CHECK(expect(parse(b, len), -ERR_RANGE, "FDT_MAX_SIZE", NULL));
+	put32(b + 4, 39);
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "smaller than the header", NULL));
+	free(b);
+}
+
+static void t_block_offsets(void)
+{
+	size_t len;
+	uint8_t *b = load("tests/dtb/qemu-virt-64M-smp1.dtb", &len), save[40];
+	CHECK(b != NULL);
+	memcpy(save, b, 40);
+	put32(b + 8, (uint32_t)len + 4); /* off_dt_struct */
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "struct block", "outside"));
+	memcpy(b, save, 40);
+	put32(b + 36, (uint32_t)len); /* size_dt_struct */
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "struct block", "outside"));
+	memcpy(b, save, 40);
+	put32(b + 8, 8); /* inside the header */
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "struct block", "outside"));
+	memcpy(b, save, 40);
+	put32(b + 8, get32(b + 8) + 2);
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "4-byte aligned", NULL));
+	memcpy(b, save, 40);
+	put32(b + 12, get32(b + 12) + 1); /* off_dt_strings + size now 1 past the end */
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "strings block", "outside"));
+	memcpy(b, save, 40);
+	put32(b + 32, 0xffffffffu); /* size_dt_strings */
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "strings block", "outside"));
+	memcpy(b, save, 40);
+	put32(b + 16, (uint32_t)len + 8); /* off_mem_rsvmap */
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "reservation block", "outside"));
+	memcpy(b, save, 40);
+	put32(b + 16, 44);
+	CHECK(expect(parse(b, len), -ERR_BADFORMAT, "reservation block", "8-byte aligned"));
+	memcpy(b, save, 40);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+}
+
+static void t_rsvmap_unterminated(void)
+{
+	b_base();
+	b_rsv(0x80000000, 0x1000);
+	b_rsv(0x81000000, 0x1000);
+	bld.rsv_unterminated = 1;
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "memory reservation block", "terminating"));
+	/* the same map, terminated, is read */
+	bld.rsv_unterminated = 0;
+	CHECK(rc_ok(b_parse()));
+	CHECK_EQ(info.nreserved, 2);
+	CHECK_EQ(info.reserved[1].base, 0x81000000);
+}
+
+static void t_nameoff(void)
+{
+	b_base_open();
+	b_begin("dev@1");
+	b_prop_raw(0x7fff0, "x", 2);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "name offset 0x7fff0", "/dev@1"));
+}
+
+static void t_unterminated_prop_name(void)
+{
+	uint32_t off;
+	b_base_open();
+	bld.strs_unterminated = 1; /* b_finish() appends "bogus" without a NUL... */
+	off = (uint32_t)bld.strslen; /* ...here, as no other name is added below */
+	b_begin("dev@1");
+	b_prop_raw(off, "x", 2);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "strings block", "/dev@1"));
+}
+
+static void t_unterminated_node_name(void)
+{
+	b_base_open();
+	b_u32(1);
+	memcpy(bld.st + bld.stlen, "abcdefgh", 8); /* no NUL before the struct block ends */
+	bld.stlen += 8;
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "node name", "struct block"));
+}
+
+static void t_unterminated_values(void)
+{
+	b_base_open();
+	b_begin("soc");
+	b_prop("compatible", "ns16550a", 8);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'compatible' of /soc", "NUL-terminated"));
+
+	b_init();
+	b_begin("");
+	b_prop("model", "abc", 3);
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'model' of /", "NUL-terminated"));
+
+	b_base_open();
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_begin("cpu@7");
+	b_str("device_type", "cpu");
+	b_cells("reg", 1, 7);
+	b_prop("status", "okay", 4);
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'status' of /cpus/cpu@7", "NUL-terminated"));
+
+	b_base_open();
+	b_begin("chosen");
+	b_prop("bootargs", "", 0);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'bootargs' of /chosen", "NUL-terminated"));
+
+	b_base_open();
+	b_begin("aliases");
+	b_prop("serial0", "/soc", 4);
+	b_end();
+	b_begin("chosen");
+	b_str("stdout-path", "serial0");
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "alias 'serial0'", "NUL-terminated"));
+}
+
+static void t_prop_past_struct(void)
+{
+	b_base_open();
+	b_begin("dev@1");
+	b_u32(3);
+	b_u32(0x100);
+	b_u32(b_name("reg"));
+	b_u32(0);
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "property 'reg' of /dev@1", "runs past the struct block"));
+
+	b_base_open();
+	b_begin("dev@1");
+	b_u32(3);
+	b_u32(0xfffffff0u); /* huge length: no wrap-around */
+	b_u32(b_name("reg"));
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "'reg'", "runs past the struct block"));
+
+	b_base_open();
+	b_u32(3);
+	b_u32(4); /* header cut short */
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "property header", NULL));
+}
+
+static void t_depth_overflow(void)
+{
+	int i;
+	b_init();
+	b_begin("");
+	for (i = 0; i < 40; i++)
+		b_begin("deep");
+	for (i = 0; i < 41; i++)
+		b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_NOSPC, "deeper than 32", "/deep/deep"));
+}
+
+static void t_unbalanced(void)
+{
+	b_base();
+	bld.stlen -= 4;
+	b_end(); /* one END_NODE too many */
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "FDT_END_NODE without", NULL));
+
+	b_base_open(); /* root never closed */
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "FDT_END at offset", "1 nodes still open"));
+
+	b_init();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "before any root node", NULL));
+
+	b_base();
+	bld.stlen -= 4;
+	b_begin("again");
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "second root", NULL));
+
+	b_init();
+	b_str("model", "x");
+	b_begin("");
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "property outside any node", NULL));
+
+	b_base_open();
+	b_u32(0x42);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "unknown token 0x42", NULL));
+
+	b_base_open();
+	b_begin("");
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "empty name", NULL));
+}
+
+static void t_missing_end(void)
+{
+	b_base();
+	bld.stlen -= 4; /* drop FDT_END */
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "without FDT_END", NULL));
+	b_base();
+	bld.stlen -= 4;
+	b_u32(4); /* NOPs are fine, but still no FDT_END */
+	b_u32(4);
+	CHECK(expect(b_parse(), -ERR_TRUNCATED, "without FDT_END", NULL));
+	b_base();
+	bld.stlen -= 4;
+	b_u32(4);
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+}
+
+static void t_prop_after_subnode(void)
+{
+	b_base_open();
+	b_begin("soc");
+	b_begin("child");
+	b_end();
+	b_str("compatible", "simple-bus");
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'compatible' of /soc", "follows a subnode"));
+}
+
+static void t_bad_cells(void)
+{
+	b_base_open();
+	b_begin("soc");
+	b_cells("#address-cells", 1, 5);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'#address-cells' of /soc is 5", NULL));
+
+	b_base_open();
+	b_begin("soc");
+	b_cells("#size-cells", 2, 1, 1);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'#size-cells' of /soc", "8 bytes"));
+
+	/* 3 cells are legal (PCI) until a reg the kernel reads uses them */
+	b_base_open();
+	b_begin("pci");
+	b_cells("#address-cells", 1, 3);
+	b_begin("dev@0");
+	b_cells("reg", 4, 0, 0, 0, 0x100);
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+	b_base_open();
+	b_begin("pci");
+	b_cells("#address-cells", 1, 3);
+	b_begin("serial@0");
+	b_str("compatible", "ns16550a");
+	b_cells("reg", 4, 0, 0, 0, 0x100);
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_RANGE, "'reg' of /pci/serial@0", "3 address"));
+}
+
+static void t_bad_reg(void)
+{
+	b_base_open();
+	b_begin("memory@90000000");
+	b_str("device_type", "memory");
+	b_cells("reg", 3, 0, 0x90000000, 0);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'reg' of /memory@90000000", "12 bytes"));
+
+	b_base_open();
+	b_begin("memory@1");
+	b_str("device_type", "memory");
+	b_cells("reg", 4, 0xffffffffu, 0xfffff000u, 0, 0x2000);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_RANGE, "wraps", "/memory@1"));
+
+	b_base_open();
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_begin("cpu@0");
+	b_str("device_type", "cpu");
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "/cpus/cpu@0", "no reg"));
+
+	b_base_open();
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_begin("cpu@0");
+	b_str("device_type", "cpu");
+	b_cells("reg", 1, 3);
+	b_end();
+	b_begin("cpu@1");
+	b_str("device_type", "cpu");
+	b_cells("reg", 1, 3);
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "hart id 3", "twice"));
+
+	b_base_open();
+	b_begin("soc");
+	b_begin("plic@c000000");
+	b_str("compatible", "riscv,plic0");
+	b_cells("reg", 3, 0, 0xc000000, 0x4000000);
+	b_cells("riscv,ndev", 2, 0, 53);
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'riscv,ndev' of /soc/plic@c000000", "8 bytes"));
+}
+
+static void t_too_many_mem(void)
+{
+	uint8_t reg[(FDT_MAX_MEM + 1) * 16];
+	int i;
+	b_base_open();
+	b_begin("memory@100000000");
+	b_str("device_type", "memory");
+	for (i = 0; i <= FDT_MAX_MEM; i++) {
+		put32(reg + 16 * i, 1);
+		put32(reg + 16 * i + 4, (uint32_t)i << 24);
+		put32(reg + 16 * i + 8, 0);
+		put32(reg + 16 * i + 12, 0x100000);
+	}
+	b_prop("reg", reg, sizeof reg);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_NOSPC, "more than 16 memory ranges", "/memory@100000000"));
+}
+
+static void t_too_many_other(void)
+{
+	char name[32];
+	int i;
+
+	b_base_open();
+	b_begin("soc");
+	for (i = 0; i <= FDT_MAX_VIRTIO; i++) {
+		snprintf(name, sizeof name, "virtio_mmio@%x", 0x10001000 + i * 0x1000);
+		b_begin(name);
+		b_str("compatible", "virtio,mmio");
+		b_cells("reg", 3, 0, 0x10001000 + i * 0x1000, 0x1000);
+		b_cells("interrupts", 1, i + 1);
+		b_end();
+	}
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_NOSPC, "more than 16 virtio", "virtio_mmio@10011000"));
+
+	b_init();
+	b_begin("");
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	for (i = 0; i <= FDT_MAX_HARTS; i++) {
+		snprintf(name, sizeof name, "cpu@%d", i);
+		b_begin(name);
+		b_str("device_type", "cpu");
+		b_cells("reg", 1, i);
+		b_end();
+	}
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_NOSPC, "more than 16 harts", "/cpus/cpu@16"));
+
+	b_base();
+	for (i = 0; i <= FDT_MAX_RESERVED; i++)
+		b_rsv(0x80000000u + (uint64_t)i * 0x1000, 0x1000);
+	CHECK(expect(b_parse(), -ERR_NOSPC, "more than 32 reserved memory", NULL));
+
+	b_base_open(); /* mem-rsvmap and /reserved-memory share the array */
+	b_begin("reserved-memory");
+	b_begin("a@0");
+	b_cells("reg", 3, 0, 0x90000000, 0x1000);
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	for (i = 0; i < FDT_MAX_RESERVED; i++)
+		b_rsv(0x80000000u + (uint64_t)i * 0x1000, 0x1000);
+	CHECK(expect(b_parse(), -ERR_NOSPC, "more than 32 reserved memory", "/reserved-memory/a@0"));
+
+	b_base_open();
+	b_begin("chosen");
+	{
+		char args[300];
+		memset(args, 'a', sizeof args - 1);
+		args[sizeof args - 1] = '\0';
+		b_str("bootargs", args);
+	}
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_NOSPC, "'bootargs' of /chosen", "longer"));
+}
+
+static void t_initrd(void)
+{
+	b_base_open();
+	b_begin("chosen");
+	b_cells("linux,initrd-start", 1, 0x84000000);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "/chosen", "only one of linux,initrd"));
+
+	b_base_open();
+	b_begin("chosen");
+	b_cells("linux,initrd-start", 2, 0, 0x84000000);
+	b_cells("linux,initrd-end", 1, 0x83000000);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "initrd in /chosen", "before it starts"));
+
+	b_base_open();
+	b_begin("chosen");
+	b_cells("linux,initrd-start", 3, 0, 0, 0x84000000);
+	b_cells("linux,initrd-end", 1, 0x85000000);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'linux,initrd-start' of /chosen", "not 4 or 8"));
+
+	b_base_open();
+	b_begin("chosen");
+	b_cells("linux,initrd-start", 2, 1, 0x84000000);
+	b_cells("linux,initrd-end", 2, 1, 0x85000000);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+	CHECK_EQ(info.initrd_start, 0x184000000ull);
+	CHECK_EQ(info.initrd_end, 0x185000000ull);
+}
+
+/* ------------------------------------------------------ mutations -- */
+
+static uint32_t rng_state = 0x2545f491u; /* fixed seed */
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+/* Parses a mutated copy; the result must be 0 or a clean negative error. */
+static int mutant_ok(const uint8_t *b, size_t len, int *rcp)
+{
+	uint8_t *copy = malloc(len);
+	int rc;
+	memcpy(copy, b, len);
+	rc = parse(copy, len);
+	free(copy);
+	*rcp = rc;
+	if (rc == 0)
+		return info.nmem <= FDT_MAX_MEM && info.nharts <= FDT_MAX_HARTS &&
+		       info.nreserved <= FDT_MAX_RESERVED && info.nvirtio <= FDT_MAX_VIRTIO;
+	return rc < 0 && rc >= -ERR_DEAD && err_terminated() && strncmp(err, "fdt: ", 5) == 0 &&
+	       strlen(err) > 10;
+}
+
+static void t_mutate_every_byte(void)
+{
+	size_t len, i;
+	uint8_t *b = load("tests/dtb/qemu-virt-64M-smp1.dtb", &len);
+	unsigned failures = 0, errors = 0;
+	int rc;
+	CHECK(b != NULL);
+	for (i = 0; i < len; i++) {
+		uint8_t old = b[i];
+		b[i] = (uint8_t)~old;
+		if (!mutant_ok(b, len, &rc))
+			failures++;
+		errors += rc != 0;
+		b[i] = (uint8_t)(old ^ (1u << (i % 8)));
+		if (!mutant_ok(b, len, &rc))
+			failures++;
+		errors += rc != 0;
+		b[i] = old;
+	}
+	free(b);
+	CHECK_EQ(failures, 0);
+	CHECK(errors > len / 2); /* most mutations must be caught */
+}
+
+static void t_mutate_random(void)
+{
+	const char *paths[] = {VF2_DTB, CUSTOM_DTB};
+	size_t len, p;
+	unsigned n, failures = 0, errors = 0;
+	int rc;
+	for (p = 0; p < 2; p++) {
+		uint8_t *b = load(paths[p], &len), *m;
+		CHECK(b != NULL);
+		m = malloc(len);
+		for (n = 0; n < 2000; n++) {
+			unsigned k, flips = 1 + rng() % 4;
+			memcpy(m, b, len);
+			for (k = 0; k < flips; k++)
+				m[rng() % len] = (uint8_t)rng();
+			if (n % 4 == 0) /* aim at the header, where offsets live */
+				m[rng() % 40] = (uint8_t)rng();
+			if (!mutant_ok(m, len, &rc))
+				failures++;
+			errors += rc != 0;
+		}
+		free(m);
+		free(b);
+	}
+	CHECK_EQ(failures, 0);
+	CHECK(errors > 0); /* the mutations did reach the parser's error paths */
+}
+
+int main(void)
+{
+	run_test("FDT-001", "QEMU virt -m 64M -smp 1: RAM, hart, timebase, UART, PLIC, 8 virtio", t_qemu_64m);
+	run_test("FDT-002", "QEMU virt -m 512M -smp 4: RAM, harts 0-3 sv48, devices", t_qemu_512m);
+	run_test("FDT-003", "QEMU virt -m 3G -smp 4: 3 GiB RAM at 0x80000000", t_qemu_3g);
+	run_test("FDT-004", "QEMU virt -m 128M -smp 8: eight harts", t_qemu_smp8);
+	run_test("FDT-005", "shared QEMU virt 128M smp4 tree parses identically", t_qemu_shared);
+	run_test("FDT-006", "VisionFive 2: model, 4 GiB at 0x40000000, 4 MHz timebase, PLIC, no virtio", t_vf2_board);
+	run_test("FDT-007", "VisionFive 2: hart 0 kept but disabled and unusable, harts 1-4 sv39 usable", t_vf2_harts);
+	run_test("FDT-008", "VisionFive 2: stdout alias serial0:115200n8 resolves to dw-apb UART0", t_vf2_uart);
+	run_test("FDT-009", "VisionFive 2 with avail beyond totalsize parses", t_vf2_slack);
+	run_test("FDT-010", "custom.dts: rsvmap + reserved-memory, bootargs, initrd, alias stdout, 1-cell buses", t_custom);
+	run_test("FDT-011", "no stdout-path: first enabled 16550-compatible node is the UART", t_uart_fallback);
+	run_test("FDT-012", "linux,stdout-path with a direct path and options, non-16550 node", t_uart_linux_stdout);
+	run_test("FDT-013", "unresolvable stdout alias falls back to the first enabled 16550", t_uart_unresolved);
+	run_test("FDT-014", "minimal tree without UART, PLIC or virtio", t_no_uart);
+	run_test("FDT-015", "fdt_header_totalsize reads totalsize, 0 on bad magic", t_header_totalsize);
+	run_test("FDT-016", "error messages fit tiny or absent buffers, NUL-terminated", t_small_err_buffers);
+	run_test("FDT-017", "NULL blob or result gives ERR_INVAL", t_null_args);
+	run_test("FDT-018", "version 16 header accepted, 15 and last_comp 18 refused", t_version16);
+	run_test("FDT-019", "nesting exactly FDT_MAX_DEPTH levels is accepted", t_depth_limit_ok);
+	run_test("FDT-020", "exactly FDT_MAX_MEM ranges and FDT_MAX_HARTS harts fit", t_limits_ok);
+	run_test("FDT-021", "every prefix shorter than totalsize fails with ERR_TRUNCATED", t_prefixes);
+	run_test("FDT-022", "bad magic is ERR_BADFORMAT naming the magic", t_bad_magic);
+	run_test("FDT-023", "totalsize beyond avail, beyond FDT_MAX_SIZE, below header", t_totalsize);
+	run_test("FDT-024", "block offsets/sizes outside the blob or misaligned", t_block_offsets);
+	run_test("FDT-025", "mem-rsvmap without a zero entry inside the blob", t_rsvmap_unterminated);
+	run_test("FDT-026", "property nameoff outside the strings block", t_nameoff);
+	run_test("FDT-027", "property name unterminated in the strings block", t_unterminated_prop_name);
+	run_test("FDT-028", "node name unterminated in the struct block", t_unterminated_node_name);
+	run_test("FDT-029", "string values without NUL: compatible, model, status, bootargs, alias", t_unterminated_values);
+	run_test("FDT-030", "property value or header running past the struct block", t_prop_past_struct);
+	run_test("FDT-031", "40 nested nodes exceed FDT_MAX_DEPTH with ERR_NOSPC", t_depth_overflow);
+	run_test("FDT-032", "unbalanced END_NODE, unclosed root, second root, stray tokens", t_unbalanced);
+	run_test("FDT-033", "missing FDT_END is ERR_TRUNCATED; NOPs before it are fine", t_missing_end);
+	run_test("FDT-034", "property after a subnode is ERR_BADFORMAT", t_prop_after_subnode);
+	run_test("FDT-035", "#address-cells 5, 8-byte #size-cells, 3-cell reg read by the kernel", t_bad_cells);
+	run_test("FDT-036", "bad reg length, wrapping range, cpu without reg, duplicate hart, bad ndev", t_bad_reg);
+	run_test("FDT-037", "17 memory ranges give ERR_NOSPC", t_too_many_mem);
+	run_test("FDT-038", "too many virtio, harts, reservations; bootargs too long: ERR_NOSPC", t_too_many_other);
+	run_test("FDT-039", "initrd: one bound only, end before start, bad size, 64-bit values", t_initrd);
+	run_test("FDT-040", "every byte of a QEMU tree inverted or bit-flipped: clean result", t_mutate_every_byte);
+	run_test("FDT-041", "2000 seeded random mutations each of VF2 and custom trees: clean result", t_mutate_random);
+	run_test("FDT-042", "rsvmap entry at 0 kept, nested device_type memory ignored, NOPs skipped", t_odd_but_valid);
+	return test_summary();
+}

@@ -1,0 +1,1 @@
+FDT_TEST_SRCS := tests/host/fdt_test.c kernel/fdt.c

@@ -1,0 +1,1 @@
+FRAME_TEST_SRCS := tests/host/frame_test.c mm/frame.c
