@@ -18,28 +18,38 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
 	-fno-stack-protector -fno-pic -fno-omit-frame-pointer -fno-common \
-	$(ARCH_CFLAGS) -I. -Ikernel/uapi -Iarch/riscv/include -MMD -MP
+	$(ARCH_CFLAGS) -I. -Ikernel/uapi -Iarch/riscv/include -I$(BUILD)/gen -MMD -MP
 ASFLAGS := $(ARCH_CFLAGS) -I. -Iarch/riscv/include -MMD -MP -D__ASSEMBLER__
-LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-T,arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments
+# The link names the plain ISA: GCC 12 picks libgcc's multilib from the literal
+# -march, and "_zicsr_zifencei" would select the lp64d (hard-float) one.
+LINK_ARCH := -march=rv64imac -mabi=lp64 -mcmodel=medany
+LDFLAGS := $(LINK_ARCH) -nostdlib -static -Wl,--build-id=none -Wl,-T,arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments
 
 KERNEL_SRCS := \
-	arch/riscv/entry.S arch/riscv/trap.S \
-	arch/riscv/boot_pagetable.c arch/riscv/pagetable.c arch/riscv/sbi.c \
+	arch/riscv/entry.S arch/riscv/trap.S arch/riscv/usercopy.S \
+	arch/riscv/boot_pagetable.c arch/riscv/pagetable.c arch/riscv/plic.c arch/riscv/sbi.c \
 	arch/riscv/tlb.c arch/riscv/timer.c arch/riscv/trap.c \
 	kernel/main.c kernel/banner.c kernel/console.c kernel/fdt.c kernel/format.c \
 	kernel/panic.c kernel/backtrace.c kernel/ksyms.c kernel/warn.c kernel/string.c \
-	kernel/selftest.c \
-	mm/frame.c mm/kmap.c \
+	kernel/selftest.c kernel/elf.c kernel/cpio.c kernel/loader.c kernel/roottask.c \
+	kernel/object.c kernel/quota.c kernel/process.c kernel/sched.c kernel/ipc.c kernel/irq.c \
+	kernel/syscall.c kernel/syscall_ipc.c kernel/syscall_mem.c \
+	mm/frame.c mm/kmap.c mm/kmem.c mm/aspace.c \
 	drivers/serial/ns16550.c
 
-KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/syscall_dispatch.c.o
+
+include user/user.mk
+
+$(BUILD)/gen/syscall_dispatch.c.o: $(BUILD)/gen/syscall_dispatch.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 # Runs before the MMU is on: only PC-relative code (see the file's comment).
 $(BUILD)/arch/riscv/boot_pagetable.c.o: CFLAGS += -fno-jump-tables
 $(BUILD)/kernel/banner.c.o: CFLAGS += -DPAGODA_VERSION='"$(VERSION)"'
 
 .PHONY: all run test test-host test-boot fuzz debug gdb deps clean help
-all: $(BUILD)/pagoda.elf $(BUILD)/Image
+all: $(BUILD)/pagoda.elf $(BUILD)/Image $(INITRD)
 
 help:
 	@echo "make            build build/pagoda.elf and build/Image"
@@ -52,7 +62,7 @@ help:
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/%.c.o: %.c
+$(BUILD)/%.c.o: %.c | $(GEN_SYSCALL_FILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -67,7 +77,7 @@ $(BUILD)/ksyms-empty.S: scripts/gen-ksyms.py
 	python3 scripts/gen-ksyms.py < /dev/null > $@
 
 $(BUILD)/pagoda.pass1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o arch/riscv/kernel.ld
-	$(CC) $(CFLAGS) $(LDFLAGS) $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o -lgcc -o $@
+	$(CC) $(LDFLAGS) $(KERNEL_OBJS) $(BUILD)/ksyms-empty.S.o -lgcc -o $@
 
 $(BUILD)/ksyms.S: $(BUILD)/pagoda.pass1.elf scripts/gen-ksyms.py
 	$(NM) -n $< | python3 scripts/gen-ksyms.py > $@
@@ -79,7 +89,7 @@ $(BUILD)/ksyms-empty.S.o: $(BUILD)/ksyms-empty.S
 	$(CC) $(ASFLAGS) -c $< -o $@
 
 $(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.S.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $(KERNEL_OBJS) $(BUILD)/ksyms.S.o -lgcc -o $@
+	$(CC) $(LDFLAGS) $(KERNEL_OBJS) $(BUILD)/ksyms.S.o -lgcc -o $@
 	@$(NM) -n $@ | python3 scripts/gen-ksyms.py | cmp -s - $(BUILD)/ksyms.S || \
 		{ echo "ksyms: text moved between links"; rm -f $@; exit 1; }
 
@@ -89,7 +99,7 @@ $(BUILD)/Image: $(BUILD)/pagoda.elf
 # ---- running -------------------------------------------------------------
 
 QEMU_BASE = $(QEMU) -machine virt -cpu rv64 -m $(MEM) -smp $(SMP) \
-	-bios $(OPENSBI_DYNAMIC) -kernel $(BUILD)/Image
+	-bios $(OPENSBI_DYNAMIC) -kernel $(BUILD)/Image -initrd $(INITRD)
 
 run: deps all
 	$(QEMU_BASE) -nographic -append "$(ARGS)"
@@ -106,6 +116,9 @@ gdb: $(BUILD)/pagoda.elf
 
 include tests/host/fdt_test.mk
 include tests/host/frame_test.mk
+include tests/host/elf_test.mk
+include tests/host/cpio_test.mk
+include board/board.mk
 
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -I. -Ikernel/uapi -Itests/host/fakearch -Iarch/riscv/include
@@ -114,30 +127,38 @@ HOST_COMMON := tests/host/check.c tests/host/fake_panic.c tests/host/fakearch/fa
 FORMAT_TEST_SRCS    := tests/host/format_test.c kernel/format.c
 PAGETABLE_TEST_SRCS := tests/host/pagetable_test.c arch/riscv/pagetable.c mm/frame.c
 
-HOST_TESTS := fdt frame format pagetable
+HOST_TESTS := fdt frame format pagetable elf cpio
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/%_test,$(HOST_TESTS))
 
 $(BUILD)/host/fdt_test: $(FDT_TEST_SRCS) $(HOST_COMMON) $(FDT_TEST_DTBS)
 $(BUILD)/host/frame_test: $(FRAME_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/format_test: $(FORMAT_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/pagetable_test: $(PAGETABLE_TEST_SRCS) $(HOST_COMMON) arch/riscv/include/arch/pagetable.h
+$(BUILD)/host/elf_test: $(ELF_TEST_SRCS) $(HOST_COMMON) $(ELF_TEST_FIXTURES)
+$(BUILD)/host/cpio_test: $(CPIO_TEST_SRCS) $(HOST_COMMON)
 $(HOST_TEST_BINS):
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
 FUZZ_SECONDS ?= 300
+FUZZERS := fdt elf cpio
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/%_fuzz,$(FUZZERS))
 $(BUILD)/fuzz/fdt_fuzz: tests/fuzz/fdt_fuzz.c kernel/fdt.c
+$(BUILD)/fuzz/elf_fuzz: $(ELF_FUZZ_SRCS)
+$(BUILD)/fuzz/cpio_fuzz: $(CPIO_FUZZ_SRCS)
+$(FUZZ_BINS):
 	@mkdir -p $(dir $@)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ikernel/uapi $^ -o $@
 
-fuzz: deps $(BUILD)/fuzz/fdt_fuzz $(FDT_TEST_DTBS)
+fuzz: deps $(FUZZ_BINS) $(FDT_TEST_DTBS) $(ELF_TEST_FIXTURES) $(INITRD)
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 test-host: $(HOST_TEST_BINS)
 test-boot: all
 
 test: deps
-	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(BUILD)/fuzz/fdt_fuzz $(FDT_TEST_DTBS)
+	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(FUZZ_BINS) $(FDT_TEST_DTBS) \
+		$(ELF_TEST_FIXTURES)
 	@scripts/run-tests.sh
 
 clean:

@@ -10,8 +10,11 @@
  *   1. header and memory reservation block checks;
  *   2. pass 1 over the structure block: full structural validation and
  *      extraction of everything except the console UART;
- *   3. the stdout node path is worked out from /chosen and /aliases (which
- *      usually come after /soc in the blob, hence the second pass);
+ *   3. the PLIC's interrupts-extended phandles, kept raw by pass 1, are
+ *      resolved to hart ids through the cpu intc phandles pass 1 recorded
+ *      (the PLIC may come before or after /cpus); the stdout node path is
+ *      worked out from /chosen and /aliases (which usually come after /soc
+ *      in the blob, hence the second pass);
  *   4. pass 2 over the structure block: the UART, matched by full path.
  *
  * Properties of a node always precede its subnodes in a DTB (enforced), so a
@@ -64,6 +67,9 @@ enum {
 	P_LINUX_STDOUT,
 	P_INITRD_START,
 	P_INITRD_END,
+	P_PHANDLE,
+	P_LINUX_PHANDLE,
+	P_INTERRUPTS_EXT,
 	P_COUNT
 };
 
@@ -73,6 +79,7 @@ enum {
 	K_ROOT,
 	K_CPUS,          /* /cpus */
 	K_CPU,           /* a child of /cpus */
+	K_CPU_CHILD,     /* a child of a child of /cpus (e.g. its interrupt-controller) */
 	K_CHOSEN,        /* /chosen */
 	K_ALIASES,       /* /aliases */
 	K_RESMEM,        /* /reserved-memory */
@@ -92,6 +99,7 @@ struct level {
 	uint8_t kind;
 	bool has_child;       /* a subnode began: properties are done and acted upon */
 	bool truncated;       /* the path did not fit the path buffer */
+	bool is_hart;         /* a cpu node that became out->harts[out->nharts - 1] */
 };
 
 struct ctx {
@@ -327,6 +335,7 @@ static bool strlist_has(const struct ctx *c, const struct prop_ref *p, const cha
 
 static int prop_u32(struct ctx *c, const struct prop_ref *p, uint32_t *v)
 {
+	*v = 0;
 	if (p->len != 4) {
 		e_begin(c);
 		e_str(c, "property '");
@@ -344,6 +353,7 @@ static int prop_u32(struct ctx *c, const struct prop_ref *p, uint32_t *v)
 
 static int prop_u32_u64(struct ctx *c, const struct prop_ref *p, uint64_t *v)
 {
+	*v = 0;
 	if (p->len == 4) {
 		*v = be32(c->b + p->val);
 		return 0;
@@ -366,6 +376,7 @@ static int prop_u32_u64(struct ctx *c, const struct prop_ref *p, uint64_t *v)
 /* First cell of a list of cells (e.g. interrupts). */
 static int prop_first_cell(struct ctx *c, const struct prop_ref *p, uint32_t *v)
 {
+	*v = 0;
 	if (p->len < 4 || p->len % 4 != 0) {
 		e_begin(c);
 		e_str(c, "property '");
@@ -672,9 +683,95 @@ static int do_cpu(struct ctx *c)
 	}
 	h->usable = enabled && h->mmu_type[0] != '\0' && !str_eq(h->mmu_type, "riscv,none");
 	out->nharts++;
+	/* its children come next: none is another cpu, so the hart stays the
+	 * last one while they are read */
+	c->lv[c->depth - 1].is_hart = true;
 
 	if (!c->cpus_timebase && out->timebase_hz == 0 && c->np[P_TIMEBASE].name != 0)
 		return prop_u32_u64(c, &c->np[P_TIMEBASE], &out->timebase_hz);
+	return 0;
+}
+
+/* A riscv,cpu-intc child of a hart's cpu node: its phandle is the hart's. */
+static int do_cpu_intc(struct ctx *c)
+{
+	struct fdt_info *out = c->out;
+	struct fdt_hart *h = &out->harts[out->nharts - 1]; /* the parent (is_hart) */
+	const struct prop_ref *p;
+	uint32_t ph;
+	unsigned i;
+	int rc;
+
+	if (h->intc_phandle != 0)
+		return 0; /* the first intc with a phandle wins */
+	p = c->np[P_PHANDLE].name != 0 ? &c->np[P_PHANDLE] : &c->np[P_LINUX_PHANDLE];
+	if (p->name == 0)
+		return 0; /* nothing can refer to it */
+	rc = prop_u32(c, p, &ph);
+	if (rc < 0 || ph == 0)
+		return rc;
+	for (i = 0; i + 1 < out->nharts; i++) {
+		if (out->harts[i].intc_phandle == ph) {
+			e_begin(c);
+			e_str(c, "phandle ");
+			e_hex(c, ph);
+			e_str(c, " of ");
+			e_path(c);
+			e_str(c, " is also that of hart ");
+			e_dec(c, out->harts[i].hartid);
+			e_str(c, "'s interrupt controller");
+			return -ERR_BADFORMAT;
+		}
+	}
+	h->intc_phandle = ph;
+	return 0;
+}
+
+/* The PLIC's interrupts-extended: (phandle, irq) pairs, one per context. The
+ * phandles go into context[].hartid for now; resolve_plic() maps them to hart
+ * ids once the whole tree has been read. */
+static int plic_contexts(struct ctx *c)
+{
+	const struct prop_ref *p = &c->np[P_INTERRUPTS_EXT];
+	struct fdt_plic *pl = &c->out->plic;
+	uint32_t cells, i;
+
+	if (p->name == 0)
+		return 0;
+	if (p->len % 4 != 0) {
+		e_begin(c);
+		e_str(c, "property 'interrupts-extended' of ");
+		e_path(c);
+		e_str(c, " is ");
+		e_dec(c, p->len);
+		e_str(c, " bytes long, not a list of cells");
+		return -ERR_BADFORMAT;
+	}
+	cells = p->len / 4;
+	if (cells % 2 != 0) {
+		e_begin(c);
+		e_str(c, "property 'interrupts-extended' of ");
+		e_path(c);
+		e_str(c, " has ");
+		e_dec(c, cells);
+		e_str(c, " cells, not (phandle, irq) pairs");
+		return -ERR_BADFORMAT;
+	}
+	if (cells / 2 > FDT_MAX_PLIC_CONTEXTS) {
+		e_begin(c);
+		e_str(c, "property 'interrupts-extended' of ");
+		e_path(c);
+		e_str(c, " lists ");
+		e_dec(c, cells / 2);
+		e_str(c, " PLIC contexts, more than ");
+		e_dec(c, FDT_MAX_PLIC_CONTEXTS);
+		return -ERR_NOSPC;
+	}
+	for (i = 0; i < cells / 2; i++) {
+		pl->context[i].hartid = be32(c->b + p->val + 8 * i); /* phandle, for now */
+		pl->context[i].irq = be32(c->b + p->val + 8 * i + 4);
+	}
+	pl->ncontexts = cells / 2;
 	return 0;
 }
 
@@ -685,8 +782,29 @@ static int do_plic(struct ctx *c)
 	if (rc == 0 && c->np[P_NDEV].name != 0)
 		rc = prop_u32(c, &c->np[P_NDEV], &pl->ndev);
 	if (rc == 0)
+		rc = plic_contexts(c);
+	if (rc == 0)
 		pl->present = true;
 	return rc;
+}
+
+/* After pass 1: each PLIC context's phandle becomes the hart id whose cpu
+ * intc carries it, or UINT32_MAX. */
+static void resolve_plic(struct ctx *c)
+{
+	struct fdt_info *out = c->out;
+	uint32_t i, j;
+
+	for (i = 0; i < out->plic.ncontexts && i < FDT_MAX_PLIC_CONTEXTS; i++) {
+		uint32_t ph = out->plic.context[i].hartid;
+		out->plic.context[i].hartid = UINT32_MAX;
+		for (j = 0; ph != 0 && j < out->nharts && j < FDT_MAX_HARTS; j++) {
+			if (out->harts[j].intc_phandle == ph) {
+				out->plic.context[i].hartid = out->harts[j].hartid;
+				break;
+			}
+		}
+	}
 }
 
 static int do_virtio(struct ctx *c)
@@ -821,6 +939,12 @@ static int finalize(struct ctx *c)
 		if (rc < 0)
 			return rc;
 	}
+	if (l->kind == K_CPU_CHILD && c->lv[c->depth - 2].is_hart && compat->name != 0 &&
+	    strlist_has(c, compat, "riscv,cpu-intc")) {
+		rc = do_cpu_intc(c);
+		if (rc < 0)
+			return rc;
+	}
 	if (l->kind == K_RESMEM_CHILD && c->np[P_REG].name != 0) {
 		rc = add_reg_ranges(c, c->out->reserved, FDT_MAX_RESERVED, &c->out->nreserved,
 				    "reserved memory");
@@ -891,6 +1015,12 @@ static int prop_kind(const char *n)
 		return P_INITRD_START;
 	if (str_eq(n, "linux,initrd-end"))
 		return P_INITRD_END;
+	if (str_eq(n, "phandle"))
+		return P_PHANDLE;
+	if (str_eq(n, "linux,phandle"))
+		return P_LINUX_PHANDLE;
+	if (str_eq(n, "interrupts-extended"))
+		return P_INTERRUPTS_EXT;
 	return -1;
 }
 
@@ -997,6 +1127,7 @@ static int push_node(struct ctx *c, uint32_t name, uint32_t nlen, uint32_t after
 	l->size_cells = 1;
 	l->has_child = false;
 	l->truncated = parent != NULL && parent->truncated;
+	l->is_hart = false;
 	l->kind = K_OTHER;
 	if (parent == NULL) {
 		l->kind = K_ROOT;
@@ -1025,6 +1156,8 @@ static int push_node(struct ctx *c, uint32_t name, uint32_t nlen, uint32_t after
 			l->kind = K_RESMEM;
 	} else if (parent != NULL && parent->kind == K_CPUS) {
 		l->kind = K_CPU;
+	} else if (parent != NULL && parent->kind == K_CPU) {
+		l->kind = K_CPU_CHILD;
 	} else if (parent != NULL && parent->kind == K_RESMEM) {
 		l->kind = K_RESMEM_CHILD;
 	}
@@ -1111,8 +1244,11 @@ static int walk(struct ctx *c)
 				rc = cells_prop(c, &p, &c->lv[c->depth - 1].size_cells);
 			} else {
 				kind = prop_kind(name);
-				if (kind >= 0)
-					c->np[kind] = p;
+				if (kind >= 0) { /* field by field: no memcpy call at -Os */
+					c->np[kind].name = p.name;
+					c->np[kind].val = p.val;
+					c->np[kind].len = p.len;
+				}
 			}
 			if (rc < 0)
 				return rc;
@@ -1125,9 +1261,9 @@ static int walk(struct ctx *c)
 				e_hex(c, tokpos);
 				e_str(c, " inside ");
 				e_path(c);
-				e_str(c, " (");
+				e_str(c, " (open nodes: ");
 				e_dec(c, c->depth);
-				e_str(c, " nodes still open)");
+				e_chr(c, ')');
 				return -ERR_BADFORMAT;
 			}
 			if (!root_seen)
@@ -1372,13 +1508,26 @@ int fdt_parse(const void *blob, size_t avail, struct fdt_info *out, char *err, s
 		c.pass = 1;
 		rc = walk(&c);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		resolve_plic(&c);
 		rc = resolve_stdout(&c);
+	}
 	if (rc == 0) {
 		c.pass = 2;
 		rc = walk(&c);
 	}
 	return rc;
+}
+
+int fdt_plic_context(const struct fdt_info *info, uint32_t hartid, uint32_t irq)
+{
+	uint32_t i;
+	if (info == NULL || !info->plic.present || hartid == UINT32_MAX)
+		return -1;
+	for (i = 0; i < info->plic.ncontexts && i < FDT_MAX_PLIC_CONTEXTS; i++)
+		if (info->plic.context[i].hartid == hartid && info->plic.context[i].irq == irq)
+			return (int)i;
+	return -1;
 }
 
 uint32_t fdt_header_totalsize(const void *blob)

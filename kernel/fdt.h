@@ -24,6 +24,12 @@
 #define FDT_MAX_VIRTIO 16
 #define FDT_MAX_DEPTH 32
 #define FDT_PATH_MAX 128
+#define FDT_MAX_PLIC_CONTEXTS 32
+
+/* Local interrupt numbers of a hart's riscv,cpu-intc, as a PLIC's
+ * interrupts-extended names them. */
+#define FDT_IRQ_S_EXT 9  /* supervisor external interrupt */
+#define FDT_IRQ_M_EXT 11 /* machine external interrupt */
 
 struct fdt_range {
 	uint64_t base;
@@ -36,6 +42,9 @@ struct fdt_hart {
 	char mmu_type[16]; /* e.g. "riscv,sv39"; "" when absent */
 	char isa[128];     /* riscv,isa, truncated to fit */
 	bool usable;       /* enabled and has an mmu-type: the kernel may run on it */
+	/* phandle (or linux,phandle) of the cpu node's first child compatible
+	 * with "riscv,cpu-intc"; 0 when there is none or it has no phandle. */
+	uint32_t intc_phandle;
 };
 
 struct fdt_uart {
@@ -54,6 +63,19 @@ struct fdt_plic {
 	bool present;
 	uint64_t base, size;
 	uint32_t ndev; /* riscv,ndev */
+	/*
+	 * The PLIC's interrupts-extended: (phandle, irq) cell pairs, one per PLIC
+	 * context; the index of a pair is its context number. Each phandle is
+	 * resolved to the hart whose cpu interrupt controller carries it (the
+	 * PLIC node may come before or after /cpus), hartid = UINT32_MAX when it
+	 * matches none. irq is the hart-local interrupt: FDT_IRQ_S_EXT or
+	 * FDT_IRQ_M_EXT. ncontexts = 0 when the property is absent.
+	 */
+	uint32_t ncontexts;
+	struct {
+		uint32_t hartid;
+		uint32_t irq;
+	} context[FDT_MAX_PLIC_CONTEXTS];
 };
 
 struct fdt_virtio {
@@ -101,6 +123,17 @@ struct fdt_info {
  * (defaults 2 and 1).
  */
 int fdt_parse(const void *blob, size_t avail, struct fdt_info *out, char *err, size_t errlen);
+
+/*
+ * The PLIC context that delivers interrupt irq (normally FDT_IRQ_S_EXT) to
+ * hart hartid: the index of the first interrupts-extended pair naming that
+ * hart's interrupt controller with that irq. -1 when info is NULL, there is
+ * no PLIC, no such pair exists (e.g. the VisionFive 2's S7 hart 0, which has
+ * only an M-mode context) or hartid is UINT32_MAX. Examples: QEMU virt gives
+ * hart h contexts 2h (M) and 2h+1 (S); the VisionFive 2 gives hart 0 context
+ * 0 (M) and hart h >= 1 contexts 2h-1 (M) and 2h (S).
+ */
+int fdt_plic_context(const struct fdt_info *info, uint32_t hartid, uint32_t irq);
 
 /* Reads the totalsize field of a DTB header after checking the magic; returns
  * 0 when blob does not start with a valid header. Reads 8 bytes. */

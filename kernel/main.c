@@ -18,12 +18,15 @@
 #include "kernel/banner.h"
 #include "kernel/boot_info.h"
 #include "kernel/console.h"
+#include "kernel/irq.h"
 #include "kernel/panic.h"
+#include "kernel/roottask.h"
 #include "kernel/timer.h"
 #include "mm/frame.h"
 #include "mm/kmap.h"
 
 struct boot_info boot_info;
+extern char boot_stack_top[];
 
 static struct hart_local boot_hart_local;
 /* A whole stack slot, so the trap entry's overflow check holds on it too. */
@@ -186,7 +189,11 @@ void kmain(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	if (bootarg("poweroff"))
 		sbi_shutdown(false);
 
-	kprintf("pagoda: nothing more to run yet; idling (Ctrl-A X leaves QEMU)\n");
+	irq_init(&boot_info.fdt, hartid);
+	boot_hart_local.kernel_stack_top = (uint64_t)(uintptr_t)boot_stack_top;
+	roottask_start();
+
+	kprintf("pagoda: nothing to run; idling (Ctrl-A X leaves QEMU)\n");
 	for (;;)
 		arch_wait_for_interrupt();
 }

@@ -14,5 +14,9 @@ if [ "${1:-}" = "--brief" ]; then
 	trap 'rm -rf "$brief"' EXIT
 	cp tests/dtb/*.dtb ../shared/dtb/*.dtb "$brief"/ 2>/dev/null || true
 	build/fuzz/fdt_fuzz -seed=1 -runs=200000 -max_len=65536 "$brief"
+	exit 0
 fi
+case "${1:-300}" in
+*[!0-9]*) echo "usage: scripts/fuzz.sh --brief | SECONDS" >&2; exit 2 ;;
+esac
 exec build/fuzz/fdt_fuzz -max_total_time="${1:-300}" -max_len=65536 "$corpus"

@@ -56,6 +56,6 @@ void tlb_switch_root(paddr_t root, unsigned asid)
 	csr_write(satp, satp);
 	/* With ASIDs, stale entries of a recycled ASID are the ASID
 	 * allocator's to flush (tlb_flush_asid) when it hands the ASID out. */
-	if (tlb_asid_bits == 0)
-		tlb_flush_all();
+	if (tlb_asid_bits == 0 || asid == 0)
+		tlb_flush_all(); /* ASID 0 is shared by spaces without their own */
 }

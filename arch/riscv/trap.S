@@ -11,6 +11,8 @@
  * emergency stack and panic there.
  */
 #include <arch/memlayout.h>
+#include <arch/context.h>
+#include <arch/csr.h>
 #include <arch/trap.h>
 
 #define FRAME_BYTES (TF_WORDS * 8)
@@ -146,14 +148,47 @@ kernel_stack_overflow:
 	j	1b
 
 trap_from_user:
-	/* No user mode yet: the microkernel-core issue fills this in. Getting
-	 * here means sscratch was corrupted, which is a kernel bug. */
-	csrrw	sp, sscratch, sp
+	/* sp = the thread's struct user_context, sscratch = user sp. */
+	SAVE_REGS
+	csrr	t0, sscratch
+	sd	t0, 2*8(sp)
 	csrw	sscratch, zero
-	ld	sp, 0(tp)
-	call	trap_bad_sscratch	/* panics */
+	csrr	t0, sepc
+	sd	t0, UC_PC*8(sp)
+	csrr	t0, sstatus
+	sd	t0, UC_SSTATUS*8(sp)
+	csrr	t0, scause
+	sd	t0, UC_SCAUSE*8(sp)
+	csrr	t0, stval
+	sd	t0, UC_STVAL*8(sp)
+	mv	a0, sp
+	ld	tp, UC_KERNEL_TP*8(sp)
+	ld	sp, UC_KERNEL_SP*8(sp)
+	mv	s0, zero		/* backtraces stop here */
+	call	user_trap		/* ends in arch_return_to_user */
 1:	wfi
 	j	1b
+
+/*
+ * void arch_return_to_user(struct user_context *ctx): interrupts are off;
+ * sstatus in ctx says U-mode with SPIE set, so sret turns them on.
+ */
+	.globl arch_return_to_user
+arch_return_to_user:
+	csrw	sscratch, a0
+	ld	t0, UC_PC*8(a0)
+	csrw	sepc, t0
+	/* sret to U-mode with interrupts on there, off until then, SUM off. */
+	csrr	t0, sstatus
+	li	t1, SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM
+	not	t1, t1
+	and	t0, t0, t1
+	ori	t0, t0, SSTATUS_SPIE
+	csrw	sstatus, t0
+	mv	sp, a0
+	RESTORE_REGS
+	ld	sp, 2*8(sp)
+	sret
 
 /*
  * long arch_probe_read64(const void *addr, uint64_t *out)

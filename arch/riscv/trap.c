@@ -12,6 +12,10 @@
 #include "kernel/panic.h"
 #include "kernel/timer.h"
 #include "kernel/warn.h"
+#include "kernel/irq.h"
+#include "kernel/process.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
 
 extern void trap_vector(void);
 extern const struct extable_entry __ex_table_start[], __ex_table_end[];
@@ -102,9 +106,12 @@ void trap_handler(struct trap_frame *tf)
 
 	if (tf->scause & SCAUSE_INTERRUPT) {
 		uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
-		if (code == 5)
+		if (code == 5) {
 			timer_interrupt();
-		else
+			sched_tick();
+		} else if (code == 9) {
+			irq_external();
+		} else
 			panic("trap_handler: unexpected %s", trap_cause_name(tf->scause));
 	} else {
 		kernel_exception(tf);
@@ -121,10 +128,62 @@ void trap_stack_overflow(struct trap_frame *tf)
 	      (unsigned long)tf->regs[2], (unsigned long)tf->regs[TF_SEPC]);
 }
 
-void trap_bad_sscratch(void);
-void trap_bad_sscratch(void)
+void arch_context_init(struct user_context *ctx, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a1)
 {
-	panic("trap_handler: trap with sscratch set, but no user mode exists yet");
+	*ctx = (struct user_context){ 0 };
+	ctx->regs[UC_PC] = pc;
+	ctx->regs[REG_SP] = sp;
+	ctx->regs[REG_A0] = a0;
+	ctx->regs[REG_A1] = a1;
+}
+
+/* Sv39 page-fault causes, and what access each was. */
+static bool is_page_fault(uint64_t code, enum fault_access *access)
+{
+	switch (code) {
+	case 12:
+		*access = FAULT_EXEC;
+		return true;
+	case 13:
+		*access = FAULT_READ;
+		return true;
+	case 15:
+		*access = FAULT_WRITE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void user_trap(struct user_context *ctx);
+void user_trap(struct user_context *ctx)
+{
+	struct thread *t = current_thread();
+	if (!t || &t->ctx != ctx)
+		panic("user_trap: trap from user mode with no current thread");
+	this_hart()->trap = NULL;
+
+	if (ctx->scause & SCAUSE_INTERRUPT) {
+		uint64_t code = ctx->scause & ~SCAUSE_INTERRUPT;
+		if (code == 5) {
+			timer_interrupt();
+			sched_tick();
+		} else if (code == 9) {
+			irq_external();
+		} else {
+			panic("user_trap: unexpected %s", trap_cause_name(ctx->scause));
+		}
+	} else if (ctx->scause == 8) { /* ecall from U-mode */
+		ctx->regs[UC_PC] += 4;
+		syscall_entry(t);
+	} else {
+		enum fault_access access;
+		if (is_page_fault(ctx->scause, &access))
+			user_page_fault(t, access, ctx->stval);
+		else
+			process_kill_fault(t, trap_cause_name(ctx->scause), ctx->stval, ctx->regs[UC_PC]);
+	}
+	sched_return();
 }
 
 void trap_dump_frame(const struct trap_frame *tf)

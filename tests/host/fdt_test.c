@@ -971,7 +971,7 @@ static void t_unbalanced(void)
 
 	b_base_open(); /* root never closed */
 	b_u32(9);
-	CHECK(expect(b_parse(), -ERR_BADFORMAT, "FDT_END at offset", "1 nodes still open"));
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "FDT_END at offset", "open nodes: 1"));
 
 	b_init();
 	b_u32(9);
@@ -1262,6 +1262,313 @@ static void t_initrd(void)
 	CHECK_EQ(info.initrd_end, 0x185000000ull);
 }
 
+/* ------------------------------------------------------ PLIC contexts -- */
+
+/* QEMU virt: hart h has context 2h (M, irq 11) and 2h+1 (S, irq 9). */
+static void check_qemu_contexts(const char *path, unsigned nharts)
+{
+	size_t len;
+	uint8_t *b = load(path, &len);
+	unsigned h, i;
+	CHECK(b != NULL);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+	CHECK_EQ(info.nharts, nharts);
+	CHECK(info.plic.present);
+	CHECK_EQ(info.plic.ncontexts, 2 * nharts);
+	for (h = 0; h < nharts; h++) {
+		CHECK(info.harts[h].intc_phandle != 0);
+		for (i = 0; i < h; i++)
+			CHECK(info.harts[i].intc_phandle != info.harts[h].intc_phandle);
+		CHECK_EQ(info.plic.context[2 * h].hartid, h);
+		CHECK_EQ(info.plic.context[2 * h].irq, FDT_IRQ_M_EXT);
+		CHECK_EQ(info.plic.context[2 * h + 1].hartid, h);
+		CHECK_EQ(info.plic.context[2 * h + 1].irq, FDT_IRQ_S_EXT);
+		CHECK_EQ(fdt_plic_context(&info, h, FDT_IRQ_S_EXT), 2 * h + 1);
+		CHECK_EQ(fdt_plic_context(&info, h, FDT_IRQ_M_EXT), 2 * h);
+		CHECK_EQ(fdt_plic_context(&info, h, 5), -1); /* timer: not a PLIC context */
+	}
+	CHECK_EQ(fdt_plic_context(&info, nharts, FDT_IRQ_S_EXT), -1);
+	CHECK_EQ(fdt_plic_context(&info, UINT32_MAX, FDT_IRQ_S_EXT), -1);
+	CHECK_EQ(fdt_plic_context(NULL, 0, FDT_IRQ_S_EXT), -1);
+}
+
+static void t_qemu_plic_contexts(void)
+{
+	check_qemu_contexts("tests/dtb/qemu-virt-64M-smp1.dtb", 1);
+	if (check_failing())
+		return;
+	check_qemu_contexts("tests/dtb/qemu-virt-512M-smp4.dtb", 4);
+	if (check_failing())
+		return;
+	check_qemu_contexts("tests/dtb/qemu-virt-3G-smp4.dtb", 4);
+	if (check_failing())
+		return;
+	check_qemu_contexts("tests/dtb/qemu-virt-128M-smp8.dtb", 8);
+	if (check_failing())
+		return;
+	check_qemu_contexts(QEMU_SHARED_DTB, 4);
+}
+
+/* VisionFive 2 (JH7110): interrupts-extended = <&cpu0_intc 11>,
+ * <&cpu1_intc 11>, <&cpu1_intc 9>, ... <&cpu4_intc 11>, <&cpu4_intc 9>:
+ * the S7 hart 0 has only an M context (0); hart h >= 1 has M 2h-1, S 2h. */
+static void t_vf2_plic_contexts(void)
+{
+	size_t len;
+	uint8_t *b = load(VF2_DTB, &len);
+	unsigned h;
+	CHECK(b != NULL);
+	CHECK(rc_ok(parse(b, len)));
+	free(b);
+	CHECK_EQ(info.nharts, 5);
+	for (h = 0; h < 5; h++)
+		CHECK_EQ(info.harts[h].intc_phandle, 0x0d + h); /* as dtc assigned them */
+	CHECK_EQ(info.plic.ncontexts, 9);
+	CHECK_EQ(info.plic.context[0].hartid, 0);
+	CHECK_EQ(info.plic.context[0].irq, FDT_IRQ_M_EXT);
+	CHECK_EQ(fdt_plic_context(&info, 0, FDT_IRQ_M_EXT), 0);
+	CHECK_EQ(fdt_plic_context(&info, 0, FDT_IRQ_S_EXT), -1);
+	for (h = 1; h <= 4; h++) {
+		CHECK_EQ(info.plic.context[2 * h - 1].hartid, h);
+		CHECK_EQ(info.plic.context[2 * h - 1].irq, FDT_IRQ_M_EXT);
+		CHECK_EQ(info.plic.context[2 * h].hartid, h);
+		CHECK_EQ(info.plic.context[2 * h].irq, FDT_IRQ_S_EXT);
+		CHECK_EQ(fdt_plic_context(&info, h, FDT_IRQ_S_EXT), 2 * h);
+		CHECK_EQ(fdt_plic_context(&info, h, FDT_IRQ_M_EXT), 2 * h - 1);
+	}
+	CHECK_EQ(fdt_plic_context(&info, 5, FDT_IRQ_S_EXT), -1);
+}
+
+/* A cpu node with reg = <id> and a riscv,cpu-intc child carrying phandle
+ * property pname = ph (no phandle when pname is NULL). */
+static void b_cpu_intc(unsigned id, const char *pname, uint32_t ph)
+{
+	char name[32];
+	snprintf(name, sizeof name, "cpu@%u", id);
+	b_begin(name);
+	b_str("device_type", "cpu");
+	b_cells("reg", 1, id);
+	b_str("mmu-type", "riscv,sv39");
+	b_begin("interrupt-controller");
+	b_str("compatible", "riscv,cpu-intc");
+	b_prop("interrupt-controller", "", 0);
+	b_cells("#interrupt-cells", 1, 1);
+	if (pname != NULL)
+		b_cells(pname, 1, ph);
+	b_end();
+	b_end();
+}
+
+/* The PLIC under /soc with the given interrupts-extended cells. */
+static void b_plic(const uint32_t *cells, unsigned n)
+{
+	uint8_t v[4 * 80];
+	unsigned i;
+	for (i = 0; i < n; i++)
+		put32(v + 4 * i, cells[i]);
+	b_begin("soc");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 1);
+	b_begin("plic@c000000");
+	b_str("compatible", "sifive,plic-1.0.0");
+	b_cells("reg", 2, 0xc000000, 0x4000000);
+	b_cells("riscv,ndev", 1, 53);
+	b_prop("interrupts-extended", v, 4 * n);
+	b_end();
+	b_end();
+}
+
+static void t_plic_before_cpus(void)
+{
+	/* The PLIC precedes /cpus; linux,phandle; an intc without phandle; a
+	 * phandle naming no cpu's intc; a phandle 0; a cpu-map child of /cpus,
+	 * cpu-intc nodes that are not children of a cpu node and a non-intc
+	 * child of a cpu, all carrying phandles that must not be taken for a
+	 * hart's intc. */
+	const uint32_t cells[] = {
+		0x21, 11, 0x21, 9, /* hart 4: contexts 0, 1 */
+		0x30, 9,           /* unknown phandle: context 2 */
+		0x22, 9,           /* hart 7 via linux,phandle: context 3 */
+		0,    9,           /* phandle 0: context 4 */
+		0x40, 9,           /* phandle of the cpu-map child: context 5 */
+		0x41, 9,           /* phandle of the cache child of hart 4: context 6 */
+		0x31, 9,           /* intc below /cpus/cpu-map/cluster0: context 7 */
+		0x42, 9,           /* hart 4's second intc: context 8 */
+	};
+	b_init();
+	b_begin("");
+	b_cells("#address-cells", 1, 2);
+	b_cells("#size-cells", 1, 2);
+	b_plic(cells, sizeof cells / sizeof cells[0]);
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_cells("timebase-frequency", 1, 1000000);
+	b_begin("cpu@4");
+	b_str("device_type", "cpu");
+	b_cells("reg", 1, 4);
+	b_str("mmu-type", "riscv,sv39");
+	b_begin("l1-cache");
+	b_str("compatible", "cache");
+	b_cells("phandle", 1, 0x41);
+	b_end();
+	b_begin("interrupt-controller");
+	b_str("compatible", "riscv,cpu-intc");
+	b_cells("phandle", 1, 0x21);
+	b_end();
+	b_begin("interrupt-controller-2"); /* a second one: the first wins */
+	b_str("compatible", "riscv,cpu-intc");
+	b_cells("phandle", 1, 0x42);
+	b_end();
+	b_end();
+	b_cpu_intc(7, "linux,phandle", 0x22);
+	b_cpu_intc(5, NULL, 0); /* the last hart before cpu-map: keeps phandle 0 */
+	b_begin("cpu-map");
+	b_cells("phandle", 1, 0x40);
+	b_begin("interrupt-controller"); /* child of a non-cpu: ignored */
+	b_str("compatible", "riscv,cpu-intc");
+	b_cells("phandle", 1, 0x30);
+	b_end();
+	b_begin("cluster0");
+	b_begin("interrupt-controller"); /* grandchild: ignored */
+	b_str("compatible", "riscv,cpu-intc");
+	b_cells("phandle", 1, 0x31);
+	b_end();
+	b_end();
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(rc_ok(b_parse()));
+	CHECK_EQ(info.nharts, 3);
+	CHECK_EQ(info.harts[0].intc_phandle, 0x21);
+	CHECK_EQ(info.harts[1].hartid, 7);
+	CHECK_EQ(info.harts[1].intc_phandle, 0x22);
+	CHECK_EQ(info.harts[2].hartid, 5);
+	CHECK_EQ(info.harts[2].intc_phandle, 0);
+	CHECK(info.plic.present);
+	CHECK_EQ(info.plic.ndev, 53);
+	CHECK_EQ(info.plic.ncontexts, 9);
+	CHECK_EQ(info.plic.context[0].hartid, 4);
+	CHECK_EQ(info.plic.context[0].irq, 11);
+	CHECK_EQ(info.plic.context[1].hartid, 4);
+	CHECK_EQ(info.plic.context[1].irq, 9);
+	CHECK_EQ(info.plic.context[2].hartid, UINT32_MAX);
+	CHECK_EQ(info.plic.context[3].hartid, 7);
+	CHECK_EQ(info.plic.context[3].irq, 9);
+	CHECK_EQ(info.plic.context[4].hartid, UINT32_MAX);
+	CHECK_EQ(info.plic.context[5].hartid, UINT32_MAX);
+	CHECK_EQ(info.plic.context[6].hartid, UINT32_MAX);
+	CHECK_EQ(info.plic.context[7].hartid, UINT32_MAX);
+	CHECK_EQ(info.plic.context[8].hartid, UINT32_MAX);
+	CHECK_EQ(fdt_plic_context(&info, 4, FDT_IRQ_S_EXT), 1);
+	CHECK_EQ(fdt_plic_context(&info, 4, FDT_IRQ_M_EXT), 0);
+	CHECK_EQ(fdt_plic_context(&info, 7, FDT_IRQ_S_EXT), 3);
+	CHECK_EQ(fdt_plic_context(&info, 7, FDT_IRQ_M_EXT), -1);
+	CHECK_EQ(fdt_plic_context(&info, 5, FDT_IRQ_S_EXT), -1); /* intc without phandle */
+	CHECK_EQ(fdt_plic_context(&info, UINT32_MAX, FDT_IRQ_S_EXT), -1);
+
+	/* no interrupts-extended, no PLIC */
+	b_base();
+	CHECK(rc_ok(b_parse()));
+	CHECK(!info.plic.present);
+	CHECK_EQ(info.plic.ncontexts, 0);
+	CHECK_EQ(info.harts[0].intc_phandle, 0);
+	CHECK_EQ(fdt_plic_context(&info, 0, FDT_IRQ_S_EXT), -1);
+}
+
+/* A board whose PLIC lists the given cells, after one hart 0 with intc 1. */
+static int plic_tree(const uint32_t *cells, unsigned n)
+{
+	b_init();
+	b_begin("");
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_cpu_intc(0, "phandle", 1);
+	b_end();
+	b_plic(cells, n);
+	b_end();
+	b_u32(9);
+	return b_parse();
+}
+
+static void t_plic_bad_contexts(void)
+{
+	uint32_t cells[2 * (FDT_MAX_PLIC_CONTEXTS + 1)];
+	unsigned i;
+	for (i = 0; i < FDT_MAX_PLIC_CONTEXTS + 1; i++) {
+		cells[2 * i] = 1;
+		cells[2 * i + 1] = i % 2 ? 9 : 11;
+	}
+	/* exactly FDT_MAX_PLIC_CONTEXTS pairs fit; the first S one is found */
+	CHECK(rc_ok(plic_tree(cells, 2 * FDT_MAX_PLIC_CONTEXTS)));
+	CHECK_EQ(info.plic.ncontexts, FDT_MAX_PLIC_CONTEXTS);
+	CHECK_EQ(info.plic.context[FDT_MAX_PLIC_CONTEXTS - 1].hartid, 0);
+	CHECK_EQ(info.plic.context[FDT_MAX_PLIC_CONTEXTS - 1].irq, 9);
+	CHECK_EQ(fdt_plic_context(&info, 0, FDT_IRQ_S_EXT), 1);
+	/* one pair more */
+	CHECK(expect(plic_tree(cells, 2 * (FDT_MAX_PLIC_CONTEXTS + 1)), -ERR_NOSPC,
+		     "'interrupts-extended' of /soc/plic@c000000", "33 PLIC contexts, more than 32"));
+	/* an odd number of cells */
+	CHECK(expect(plic_tree(cells, 3), -ERR_BADFORMAT,
+		     "'interrupts-extended' of /soc/plic@c000000", "3 cells, not (phandle, irq) pairs"));
+	CHECK(expect(plic_tree(cells, 1), -ERR_BADFORMAT, "interrupts-extended", "1 cells"));
+	/* not whole cells */
+	b_init();
+	b_begin("");
+	b_begin("plic@c000000");
+	b_str("compatible", "riscv,plic0");
+	b_prop("interrupts-extended", "\0\0\0\1\0\0", 6);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "'interrupts-extended' of /plic@c000000",
+		     "6 bytes long"));
+	/* an empty list is no contexts */
+	CHECK(rc_ok(plic_tree(cells, 0)));
+	CHECK(info.plic.present);
+	CHECK_EQ(info.plic.ncontexts, 0);
+	CHECK_EQ(fdt_plic_context(&info, 0, FDT_IRQ_S_EXT), -1);
+}
+
+static void t_cpu_intc_bad_phandle(void)
+{
+	b_init();
+	b_begin("");
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_begin("cpu@0");
+	b_str("device_type", "cpu");
+	b_cells("reg", 1, 0);
+	b_begin("interrupt-controller");
+	b_str("compatible", "riscv,cpu-intc");
+	b_cells("phandle", 2, 0, 1);
+	b_end();
+	b_end();
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT,
+		     "'phandle' of /cpus/cpu@0/interrupt-controller", "8 bytes long"));
+
+	/* two harts claiming the same intc phandle: routing would be ambiguous */
+	b_init();
+	b_begin("");
+	b_begin("cpus");
+	b_cells("#address-cells", 1, 1);
+	b_cells("#size-cells", 1, 0);
+	b_cpu_intc(0, "phandle", 3);
+	b_cpu_intc(1, "linux,phandle", 3);
+	b_end();
+	b_end();
+	b_u32(9);
+	CHECK(expect(b_parse(), -ERR_BADFORMAT, "phandle 0x3 of /cpus/cpu@1/interrupt-controller",
+		     "hart 0's interrupt controller"));
+}
+
 /* ------------------------------------------------------ mutations -- */
 
 static uint32_t rng_state = 0x2545f491u; /* fixed seed */
@@ -1285,7 +1592,8 @@ static int mutant_ok(const uint8_t *b, size_t len, int *rcp)
 	*rcp = rc;
 	if (rc == 0)
 		return info.nmem <= FDT_MAX_MEM && info.nharts <= FDT_MAX_HARTS &&
-		       info.nreserved <= FDT_MAX_RESERVED && info.nvirtio <= FDT_MAX_VIRTIO;
+		       info.nreserved <= FDT_MAX_RESERVED && info.nvirtio <= FDT_MAX_VIRTIO &&
+		       info.plic.ncontexts <= FDT_MAX_PLIC_CONTEXTS;
 	return rc < 0 && rc >= -ERR_DEAD && err_terminated() && strncmp(err, "fdt: ", 5) == 0 &&
 	       strlen(err) > 10;
 }
@@ -1386,5 +1694,10 @@ int main(void)
 	run_test("FDT-040", "every byte of a QEMU tree inverted or bit-flipped: clean result", t_mutate_every_byte);
 	run_test("FDT-041", "2000 seeded random mutations each of VF2 and custom trees: clean result", t_mutate_random);
 	run_test("FDT-042", "rsvmap entry at 0 kept, nested device_type memory ignored, NOPs skipped", t_odd_but_valid);
+	run_test("FDT-043", "QEMU virt trees: 2 PLIC contexts per hart, hart h M = 2h, S = 2h+1", t_qemu_plic_contexts);
+	run_test("FDT-044", "VisionFive 2: 9 PLIC contexts, hart 0 M only (0), hart h>=1 M = 2h-1, S = 2h", t_vf2_plic_contexts);
+	run_test("FDT-045", "PLIC before /cpus, linux,phandle, unresolved and non-intc phandles, no PLIC", t_plic_before_cpus);
+	run_test("FDT-046", "interrupts-extended: 32 pairs fit, 33 ERR_NOSPC, odd cells/bytes ERR_BADFORMAT", t_plic_bad_contexts);
+	run_test("FDT-047", "cpu intc phandle not a cell, or shared by two harts: ERR_BADFORMAT", t_cpu_intc_bad_phandle);
 	return test_summary();
 }

@@ -26,7 +26,8 @@
 	X(ERR_BADHANDLE, 15, "invalid handle")                               \
 	X(ERR_TIMEDOUT, 16, "timed out")                                     \
 	X(ERR_AGAIN, 17, "try again")                                        \
-	X(ERR_DEAD, 18, "peer is gone")
+	X(ERR_DEAD, 18, "peer is gone")                                      \
+	X(ERR_NOREPLY, 19, "call dropped without a reply")
 
 enum pagoda_error {
 #define PAGODA_ERROR_ENUM(name, value, text) name = (value),

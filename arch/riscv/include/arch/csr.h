@@ -2,13 +2,14 @@
 #ifndef ARCH_CSR_H
 #define ARCH_CSR_H
 
-#include "kernel/types.h"
+#define SSTATUS_SIE 0x2
+#define SSTATUS_SPIE 0x20
+#define SSTATUS_SPP 0x100
+#define SSTATUS_SUM 0x40000
+#define SSTATUS_MXR 0x80000
 
-#define SSTATUS_SIE (1UL << 1)
-#define SSTATUS_SPIE (1UL << 5)
-#define SSTATUS_SPP (1UL << 8)
-#define SSTATUS_SUM (1UL << 18)
-#define SSTATUS_MXR (1UL << 19)
+#ifndef __ASSEMBLER__
+#include "kernel/types.h"
 
 #define SIE_SSIE (1UL << 1)
 #define SIE_STIE (1UL << 5)
@@ -60,5 +61,7 @@ static inline uint64_t arch_read_time(void)
 {
 	return csr_read(time);
 }
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -30,6 +30,7 @@ struct hart_local {
 	uint64_t hartid;
 	uint64_t ticks;              /* timer interrupts taken */
 	struct trap_frame *trap;     /* innermost trap being handled, for panic */
+	uint64_t kernel_stack_top;   /* where a trap from user mode starts */
 };
 
 /* An exception-table entry: a kernel instruction allowed to fault, and where

@@ -1,0 +1,61 @@
+/*
+ * Synchronous IPC on endpoints, and notifications.
+ *
+ * An endpoint is a rendezvous: a sender waits until a receiver comes, or
+ * the other way round; the message (label, up to MSG_WORDS words, at most
+ * one handle) goes straight from one thread's registers to the other's.
+ * A call also makes the receiver the caller's replier: its next reply (or
+ * reply_recv) goes back to that caller, who waits for nothing else.
+ *
+ * A notification is a word of bits: signal ORs bits in and wakes one
+ * waiter, wait takes (and clears) them, blocking while they are zero.
+ */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include "kernel/process.h"
+
+struct endpoint {
+	struct kobject obj;
+	struct thread *senders;   /* FIFO of threads blocked sending */
+	struct thread *receivers; /* FIFO of threads blocked receiving */
+};
+
+struct notification {
+	struct kobject obj;
+	uint64_t bits;
+	struct thread *waiters;
+};
+
+/*
+ * The operations below are the "doing" half: their callers (the system
+ * calls in kernel/syscall_ipc.c) have validated handles and rights, and
+ * built msg (taking the xfer reference). They cannot fail; what the
+ * current thread's call returns is written into its registers, and it may
+ * be left blocked.
+ */
+void ipc_send(struct thread *self, struct endpoint *ep, uint32_t badge, struct message *msg,
+	      bool is_call);
+void ipc_recv(struct thread *self, struct endpoint *ep);
+/* Sends msg to self->reply_to; false (msg untouched) when there is none. */
+bool ipc_reply(struct thread *self, struct message *msg);
+
+void notification_signal(struct notification *n, uint64_t bits);
+/* Takes the bits, or blocks self until there are some. */
+void notification_wait(struct thread *self, struct notification *n);
+
+/* Wakes every thread queued on the object with -ERR_DEAD. */
+void endpoint_destroy(struct endpoint *ep);
+void notification_destroy(struct notification *n);
+
+/*
+ * Takes t off whatever it is blocked on (endpoint or notification queue,
+ * a pending reply in either direction), for thread teardown. A caller
+ * waiting on t's reply gets -ERR_DEAD.
+ */
+void ipc_cancel(struct thread *t);
+
+/* Drops the reference a message holds on its handle, if any. */
+void message_release(struct message *msg);
+
+#endif

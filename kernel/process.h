@@ -1,0 +1,108 @@
+/*
+ * Processes and threads.
+ *
+ * A process is an address space, a handle table and a memory quota; it
+ * owns threads. A thread is its saved user registers, a priority and a
+ * state. The kernel runs on one stack per hart and never blocks inside a
+ * call: a thread that must wait is given a state and queued, and the hart
+ * returns to user mode in some other thread.
+ */
+#ifndef KERNEL_PROCESS_H
+#define KERNEL_PROCESS_H
+
+#include <arch/context.h>
+
+#include "kernel/message.h"
+#include "kernel/object.h"
+#include "mm/aspace.h"
+
+enum thread_state {
+	THREAD_RUNNING,       /* on a hart, or runnable in a run queue */
+	THREAD_BLOCKED_SEND,  /* queued on an endpoint to send (or call) */
+	THREAD_BLOCKED_RECV,  /* queued on an endpoint to receive */
+	THREAD_BLOCKED_REPLY, /* called; waiting for the reply */
+	THREAD_BLOCKED_WAIT,  /* waiting on a notification */
+	THREAD_BLOCKED_CHILD, /* waiting for a process to end */
+	THREAD_DEAD,
+};
+
+struct endpoint;
+struct notification;
+
+struct thread {
+	struct kobject obj;      /* first, as in every kernel object */
+	struct user_context ctx; /* the trap entry saves here (sscratch) */
+	struct process *proc;
+	unsigned tid;
+	unsigned priority;
+	unsigned timeslice;         /* ticks left before round-robin */
+	enum thread_state state;
+	bool queued;                /* in a run queue */
+	struct thread *next, *prev; /* run queue or a wait queue */
+	struct thread *proc_next;   /* the process's thread list */
+
+	/* IPC state */
+	void *blocked_on;           /* endpoint, notification or process */
+	bool is_call;               /* blocked sending a call */
+	uint32_t send_badge;        /* badge of the handle used to send */
+	struct message pending;     /* a queued sender's message */
+	struct thread *reply_to;    /* the caller this thread must reply to */
+	struct thread *replier;     /* while BLOCKED_REPLY: who will reply */
+};
+
+struct process {
+	struct kobject obj;
+	char name[24];
+	unsigned pid;
+	struct aspace as;
+	struct handle *handles;     /* one frame: HANDLE_TABLE_SIZE slots */
+	size_t quota_total, quota_used;
+	struct process *parent;     /* refunded the quota when we go (holds a ref) */
+	struct thread *threads;
+	unsigned live_threads;
+	bool exited;
+	long exit_code;
+	struct thread *waiters;     /* threads in process_wait on us */
+};
+
+/* The thread running on this hart (NULL while idle). */
+struct thread *current_thread(void);
+
+/*
+ * Creates a process named name with an empty address space (kernel half
+ * shared), its handle table, and HANDLE_SELF; quota bytes are carved from
+ * parent's quota (parent NULL: the root task, given quota outright).
+ * Returns NULL with *err set (-ERR_NOMEM when quota or memory runs out).
+ */
+struct process *process_create(struct process *parent, const char *name, size_t quota, long *err);
+
+/*
+ * A new thread of proc that will start at pc with sp, a0, a1, queued to
+ * run at priority. Returns NULL with *err set.
+ */
+struct thread *thread_create(struct process *proc, uint64_t pc, uint64_t sp, uint64_t a0,
+			     uint64_t a1, unsigned priority, long *err);
+
+/*
+ * Ends proc: every thread stops (threads blocked on others are unlinked,
+ * callers waiting for its replies fail with -ERR_DEAD), its handles are
+ * dropped, its mappings removed, waiters woken with code. Safe on the
+ * current process; the caller must then schedule.
+ */
+void process_exit(struct process *proc, long code);
+
+/* Kills the current thread's process after a fault, with one line:
+ * "kill: process NAME (pid N) thread T: CAUSE at 0xADDR, pc 0xPC". */
+void process_kill_fault(struct thread *t, const char *cause, uint64_t addr, uint64_t pc);
+
+/* Ends thread t (the process ends with its last thread). */
+void thread_exit(struct thread *t, long code);
+
+/* Queues t (already marked BLOCKED_CHILD) until p ends. */
+void process_add_waiter(struct process *p, struct thread *t);
+
+/* Called by kobj_put when the last reference goes (kernel/object.c). */
+void process_release(struct process *p);
+void thread_release(struct thread *t);
+
+#endif

@@ -1,0 +1,107 @@
+/* System-call entry, user copies, and the calls that fit nowhere else. */
+#include "kernel/syscall.h"
+
+#include <arch/memlayout.h>
+#include <pagoda/errno.h>
+
+#include "kernel/console.h"
+#include "kernel/process.h"
+#include "kernel/sched.h"
+#include "kernel/timer.h"
+#include "mm/frame.h"
+#include "syscall_handlers.h"
+
+long arch_user_copy(void *dst, const void *src, size_t len);
+
+static bool user_range_ok(uaddr_t user, size_t len)
+{
+	return user < USER_TOP && len <= USER_TOP - user;
+}
+
+long copy_from_user(void *dst, uaddr_t user, size_t len)
+{
+	if (!user_range_ok(user, len))
+		return -ERR_FAULT;
+	return arch_user_copy(dst, (const void *)(uintptr_t)user, len);
+}
+
+long copy_to_user(uaddr_t user, const void *src, size_t len)
+{
+	if (!user_range_ok(user, len))
+		return -ERR_FAULT;
+	return arch_user_copy((void *)(uintptr_t)user, src, len);
+}
+
+void syscall_entry(struct thread *t)
+{
+	long status = syscall_dispatch(&t->ctx);
+	/* A call that blocked or ended its thread has nothing to return now:
+	 * whoever wakes the thread writes its a0. */
+	if (current_thread() == t && t->state == THREAD_RUNNING)
+		t->ctx.regs[REG_A0] = (uint64_t)status;
+}
+
+void user_page_fault(struct thread *t, enum fault_access access, uint64_t addr)
+{
+	static const char *const names[] = { "load page fault", "store page fault",
+					     "instruction page fault" };
+	process_kill_fault(t, names[access], addr, t->ctx.regs[UC_PC]);
+}
+
+#define DEBUG_WRITE_MAX 4096
+
+long sys_debug_write(struct user_context *ctx, uaddr_t buf, unsigned long len)
+{
+	(void)ctx;
+	char chunk[128];
+	if (len > DEBUG_WRITE_MAX)
+		return -ERR_RANGE;
+	if (!user_range_ok(buf, len))
+		return -ERR_FAULT;
+	for (unsigned long done = 0; done < len;) {
+		size_t n = MIN(len - done, sizeof chunk);
+		if (copy_from_user(chunk, buf + done, n) < 0)
+			return done ? (long)done : -ERR_FAULT;
+		for (size_t i = 0; i < n; i++)
+			console_putc(chunk[i]);
+		done += n;
+	}
+	return (long)len;
+}
+
+long sys_yield(struct user_context *ctx)
+{
+	(void)ctx;
+	struct thread *t = current_thread();
+	t->ctx.regs[REG_A0] = 0;
+	sched_set_current(NULL);
+	sched_make_ready(t); /* to the back of its priority's queue */
+	return 0;
+}
+
+long sys_thread_exit(struct user_context *ctx, long code)
+{
+	(void)ctx;
+	thread_exit(current_thread(), code);
+	return 0;
+}
+
+long sys_sysinfo(struct user_context *ctx, unsigned long what)
+{
+	(void)ctx;
+	struct process *p = current_thread()->proc;
+	switch (what) {
+	case SYSINFO_FREE_FRAMES:
+		return (long)frame_free_count();
+	case SYSINFO_TOTAL_FRAMES:
+		return (long)frame_total_count();
+	case SYSINFO_TICKS:
+		return (long)timer_ticks();
+	case SYSINFO_TIMEBASE_HZ:
+		return (long)timer_interval() * TIMER_HZ;
+	case SYSINFO_QUOTA_LEFT:
+		return (long)(p->quota_total - p->quota_used);
+	default:
+		return -ERR_INVAL;
+	}
+}

@@ -1,0 +1,105 @@
+/*
+ * The Pagoda system-call ABI, shared by the kernel and user space.
+ * (The call numbers and stubs are generated from kernel/syscalls.tbl.)
+ *
+ * A system call is `ecall` from U-mode with the call number in a7 and up to
+ * seven arguments in a0..a6. It returns a status in a0: >= 0 on success
+ * (a value for calls that return one), or a negative ERR_* code from
+ * <pagoda/errno.h>. IPC calls also return a message in a1..a7:
+ *
+ *   a1 = message info   a2..a5 = message words 0..3
+ *   a6 = sender's badge  a7 = handle received, or HANDLE_NONE
+ *
+ * Message info:
+ *   63                         16 15        4  3   2      0
+ *  +-----------------------------+-----------+---+--------+
+ *  |            label            |  (zero)   | H | length |
+ *  +-----------------------------+-----------+---+--------+
+ *   length: message words used (0..4); H: a handle is transferred.
+ */
+#ifndef PAGODA_ABI_H
+#define PAGODA_ABI_H
+
+#define MSG_WORDS 4
+#define MSG_LENGTH_MASK 0x7UL
+#define MSG_HAS_HANDLE (1UL << 3)
+#define MSG_LABEL_SHIFT 16
+#define MSG_INFO(label, length, has_handle) \
+	(((unsigned long)(label) << MSG_LABEL_SHIFT) | ((has_handle) ? MSG_HAS_HANDLE : 0) | \
+	 ((unsigned long)(length) & MSG_LENGTH_MASK))
+#define MSG_LABEL(info) ((unsigned long)(info) >> MSG_LABEL_SHIFT)
+#define MSG_LENGTH(info) ((unsigned long)(info) & MSG_LENGTH_MASK)
+
+/* Handles are small integers indexing the caller's handle table. */
+#define HANDLE_NONE (-1L)
+#define HANDLE_TABLE_SIZE 256
+
+/* Rights on a handle. They can only be reduced (handle_mint, transfer). */
+#define RIGHT_READ (1UL << 0)  /* endpoint: recv; frame: map readable */
+#define RIGHT_WRITE (1UL << 1) /* endpoint: send/call; frame: map writable */
+#define RIGHT_EXEC (1UL << 2)  /* frame: map executable */
+#define RIGHT_GRANT (1UL << 3) /* endpoint: may carry handles */
+#define RIGHT_ALL (RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC | RIGHT_GRANT)
+
+/* Handles every process starts with. */
+#define HANDLE_SELF 0      /* the process itself */
+#define HANDLE_BOOTSTRAP 1 /* what its creator passed (root task: none) */
+
+/*
+ * A process's address space (Sv39 user half, 256 GiB):
+ *
+ *   0x0000_0000_0000_0000  unmapped (null pointers fault)
+ *   0x0000_0000_0001_0000  USER_IMAGE_BASE: ELF segments go at or above this
+ *   0x0000_0010_0000_0000  USER_HEAP_BASE: where the runtime's sbrk grows
+ *   0x0000_0020_0000_0000  USER_ARCHIVE_BASE: root task only, the boot archive
+ *   0x0000_003f_fffd_f000  the stack's guard page (never mapped)
+ *   0x0000_003f_fffe_0000  USER_STACK_TOP - USER_STACK_SIZE: the stack
+ *                          (64 KiB, mapped when the process starts)
+ *   0x0000_003f_ffff_0000  USER_STACK_TOP; above it the kernel's page of
+ *                          process information (read-only, one page)
+ *   0x0000_0040_0000_0000  USER_TOP: the kernel half begins (never mapped)
+ *
+ * A new process's first thread starts at the ELF entry with sp =
+ * USER_STACK_TOP, a0 = HANDLE_BOOTSTRAP if its creator passed a handle
+ * (else HANDLE_NONE), a1 = USER_INFO_PAGE.
+ */
+#define USER_IMAGE_BASE 0x10000UL
+#define USER_HEAP_BASE 0x1000000000UL
+#define USER_STACK_TOP 0x3fffff0000UL
+#define USER_STACK_SIZE (64UL << 10)
+#define USER_INFO_PAGE USER_STACK_TOP
+
+/* The read-only page at USER_INFO_PAGE: who the process is and, for the
+ * root task, the devices it was given. */
+#define INFO_MAX_DEVICES 16
+struct pg_device_info {
+	unsigned long base, size; /* physical MMIO window */
+	long handle;              /* a frame handle for device_map / map */
+	long irq_handle;          /* an interrupt handle, or HANDLE_NONE */
+	unsigned irq;             /* the PLIC source, 0 if none */
+	char kind[20];            /* "virtio,mmio", "uart" */
+};
+
+struct pg_process_info {
+	long pid;
+	char name[24];
+	unsigned long ndevices;
+	struct pg_device_info devices[INFO_MAX_DEVICES];
+	unsigned long boot_archive_size; /* root task: the archive is mapped read-only */
+	unsigned long boot_archive_va;   /* at this address (0 if none) */
+	char bootargs[128];              /* the kernel command line */
+};
+
+#define USER_ARCHIVE_BASE 0x2000000000UL /* root task: the boot archive, read-only */
+
+/* Priorities: 0 (lowest) .. PRIORITY_MAX; the idle loop is below 0. */
+#define PRIORITY_MAX 31
+
+/* sysinfo() selectors. */
+#define SYSINFO_FREE_FRAMES 0
+#define SYSINFO_TOTAL_FRAMES 1
+#define SYSINFO_TICKS 2
+#define SYSINFO_TIMEBASE_HZ 3
+#define SYSINFO_QUOTA_LEFT 4 /* bytes the calling process may still charge */
+
+#endif

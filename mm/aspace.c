@@ -1,0 +1,218 @@
+#include "mm/aspace.h"
+
+#include <arch/kva.h>
+#include <arch/pagetable.h>
+#include <arch/tlb.h>
+#include <pagoda/errno.h>
+
+#include "kernel/panic.h"
+#include "kernel/quota.h"
+#include "mm/kmap.h"
+#include "mm/kmem.h"
+
+struct mapping {
+	struct aspace *as;
+	struct frame_obj *frame;
+	vaddr_t va;
+	uint32_t rights;
+	struct mapping *next_in_as;
+	struct mapping *next_in_frame;
+};
+
+/* ASIDs: a small recycling stack; 0 means "none of its own". */
+#define ASID_POOL 1024
+static unsigned asid_free[ASID_POOL];
+static unsigned asid_free_count;
+static unsigned asid_next = 1;
+
+static unsigned asid_take(void)
+{
+	if (tlb_asid_bits == 0)
+		return 0;
+	if (asid_free_count)
+		return asid_free[--asid_free_count];
+	if (asid_next < ((1u << tlb_asid_bits) - 1) && asid_next < ASID_POOL)
+		return asid_next++;
+	return 0;
+}
+
+static void asid_give_back(unsigned asid)
+{
+	if (asid == 0)
+		return;
+	tlb_flush_asid(asid); /* no stale entries for the next owner */
+	asid_free[asid_free_count++] = asid;
+}
+
+int aspace_init(struct aspace *as, struct process *owner)
+{
+	*as = (struct aspace){ .root = PADDR_NONE, .owner = owner };
+	paddr_t root = quota_frame_alloc(owner);
+	if (root == PADDR_NONE)
+		return -ERR_NOMEM;
+	pte_t *table = pa_to_kva(root);
+	const pte_t *kernel = pa_to_kva(kernel_root);
+	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		table[i] = kernel[i];
+	as->root = root;
+	as->asid = asid_take();
+	return 0;
+}
+
+static unsigned pt_prot_from_rights(uint32_t rights)
+{
+	unsigned prot = PT_USER;
+	if (rights & RIGHT_READ)
+		prot |= PT_READ;
+	if (rights & RIGHT_WRITE)
+		prot |= PT_WRITE | PT_READ; /* Sv39 has no write-only pages */
+	if (rights & RIGHT_EXEC)
+		prot |= PT_EXEC;
+	return prot;
+}
+
+static bool user_range(vaddr_t va, size_t size)
+{
+	return size > 0 && va < USER_TOP && size <= USER_TOP - va;
+}
+
+long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
+{
+	if (!IS_ALIGNED(va, PAGE_SIZE))
+		return -ERR_ALIGN;
+	if (!user_range(va, frame->size))
+		return -ERR_RANGE;
+	if ((rights & RIGHT_WRITE) && (rights & RIGHT_EXEC))
+		return -ERR_PERM;
+	if (!(rights & (RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)))
+		return -ERR_INVAL;
+	for (struct mapping *m = as->maps; m; m = m->next_in_as)
+		if (va < m->va + m->frame->size && m->va < va + frame->size)
+			return -ERR_EXIST;
+
+	/*
+	 * Charge first, for the record and for the most page tables the
+	 * mapping could need (one level-1 table per GiB it touches, one
+	 * level-0 table per 2 MiB); what pt_map does not use is refunded.
+	 * If the charge fails nothing has changed.
+	 */
+	size_t span_giga = (ALIGN_UP(va + frame->size, GiB(1)) - ALIGN_DOWN(va, GiB(1))) / GiB(1);
+	size_t span_mega = (ALIGN_UP(va + frame->size, MiB(2)) - ALIGN_DOWN(va, MiB(2))) / MiB(2);
+	size_t table_budget = (span_giga + span_mega) * PAGE_SIZE;
+	size_t record_charge = kmem_charge_size(sizeof(struct mapping));
+	if (quota_charge(as->owner, record_charge + table_budget) < 0)
+		return -ERR_NOMEM;
+	struct mapping *rec = kmem_alloc(sizeof *rec);
+	if (!rec) {
+		quota_refund(as->owner, record_charge + table_budget);
+		return -ERR_NOMEM;
+	}
+	size_t free_before = frame_free_count();
+	int rc = pt_map(as->root, va, frame->pa, frame->size, pt_prot_from_rights(rights), true);
+	size_t tables = (free_before - frame_free_count()) * PAGE_SIZE;
+	if (tables > table_budget)
+		panic("aspace_map: %zu bytes of page tables, budget %zu", tables, table_budget);
+	/* Tables made stay with the space (and its charge) even if pt_map failed. */
+	quota_refund(as->owner, table_budget - tables);
+	if (rc < 0) {
+		quota_refund(as->owner, record_charge);
+		kmem_free(rec);
+		return rc;
+	}
+	*rec = (struct mapping){ .as = as, .frame = frame, .va = va, .rights = rights,
+				 .next_in_as = as->maps, .next_in_frame = frame->maps };
+	as->maps = rec;
+	frame->maps = rec;
+	kobj_get(&frame->obj);
+	return 0;
+}
+
+/* Unlinks rec from both lists, removes its PTEs, flushes, frees it. */
+static void mapping_remove(struct mapping *rec)
+{
+	struct aspace *as = rec->as;
+	struct mapping **pp;
+	for (pp = &as->maps; *pp != rec; pp = &(*pp)->next_in_as)
+		;
+	*pp = rec->next_in_as;
+	for (pp = &rec->frame->maps; *pp != rec; pp = &(*pp)->next_in_frame)
+		;
+	*pp = rec->next_in_frame;
+
+	if (pt_unmap(as->root, rec->va, rec->frame->size) < 0)
+		panic("aspace: mapping at 0x%lx could not be unmapped", (unsigned long)rec->va);
+	for (size_t off = 0; off < rec->frame->size; off += PAGE_SIZE)
+		tlb_flush_page(as->asid, rec->va + off);
+	quota_refund(as->owner, kmem_charge_size(sizeof *rec));
+	struct frame_obj *frame = rec->frame;
+	kmem_free(rec);
+	kobj_put(&frame->obj);
+}
+
+long aspace_unmap(struct aspace *as, vaddr_t va, size_t size)
+{
+	if (!IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE))
+		return -ERR_ALIGN;
+	if (!user_range(va, size))
+		return -ERR_RANGE;
+	for (struct mapping *m = as->maps; m; m = m->next_in_as) {
+		bool overlaps = va < m->va + m->frame->size && m->va < va + size;
+		bool inside = m->va >= va && m->va + m->frame->size <= va + size;
+		if (overlaps && !inside)
+			return -ERR_INVAL;
+	}
+	long pages = 0;
+	struct mapping *m = as->maps;
+	while (m) {
+		struct mapping *next = m->next_in_as;
+		if (m->va >= va && m->va + m->frame->size <= va + size) {
+			pages += (long)(m->frame->size / PAGE_SIZE);
+			mapping_remove(m);
+		}
+		m = next;
+	}
+	return pages;
+}
+
+void frame_obj_unmap_all(struct frame_obj *frame)
+{
+	while (frame->maps)
+		mapping_remove(frame->maps);
+}
+
+void aspace_destroy(struct aspace *as)
+{
+	if (as->root == PADDR_NONE)
+		return;
+	while (as->maps)
+		mapping_remove(as->maps);
+	size_t free_before = frame_free_count();
+	pt_free_tables(as->root, 0, PT_ENTRIES / 2 - 1);
+	quota_refund(as->owner, (frame_free_count() - free_before) * PAGE_SIZE);
+	asid_give_back(as->asid);
+	quota_frame_free(as->owner, as->root);
+	as->root = PADDR_NONE;
+}
+
+void aspace_activate(struct aspace *as)
+{
+	tlb_switch_root(as->root, as->asid);
+}
+
+bool aspace_range_ok(struct aspace *as, vaddr_t va, size_t len, uint32_t rights)
+{
+	if (len == 0)
+		return true;
+	if (!user_range(va, len))
+		return false;
+	for (vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE) {
+		pte_t *pte = pt_lookup(as->root, page, NULL);
+		if (!pte || !(*pte & PTE_U))
+			return false;
+		if ((rights & RIGHT_READ) && !(*pte & PTE_R))
+			return false;
+		if ((rights & RIGHT_WRITE) && !(*pte & PTE_W))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,64 @@
+/*
+ * User address spaces: an Sv39 root table whose kernel half (entries
+ * 256..511) is copied from the kernel's, an ASID, and the list of what is
+ * mapped in the user half.
+ *
+ * Every user mapping is a record tying a range of an address space to a
+ * frame object: the frame's list of records is how destroying a frame
+ * unmaps it everywhere, and the space's list is how tearing down a space
+ * lets go of every frame. A record holds a reference to its frame.
+ */
+#ifndef MM_ASPACE_H
+#define MM_ASPACE_H
+
+#include "kernel/object.h"
+
+struct mapping;
+
+/* A frame object: 2^order contiguous frames of RAM, or a device window. */
+struct frame_obj {
+	struct kobject obj;
+	paddr_t pa;
+	size_t size;          /* bytes, a multiple of PAGE_SIZE */
+	bool device;          /* MMIO: never returned to the frame allocator */
+	struct mapping *maps; /* where it is mapped */
+};
+
+struct aspace {
+	paddr_t root;          /* PADDR_NONE until aspace_init */
+	unsigned asid;         /* 0: no ASID of its own, full flush on switch */
+	struct process *owner; /* page tables and records are charged here */
+	struct mapping *maps;
+};
+
+/* Empty user half, kernel half shared. Page tables charged to owner.
+ * Returns 0 or -ERR_NOMEM. */
+int aspace_init(struct aspace *as, struct process *owner);
+
+/*
+ * Maps the whole of frame at va in as with rights (RIGHT_READ/WRITE/EXEC;
+ * W^X enforced: both W and X is -ERR_PERM). va must be page aligned and
+ * [va, va+size) inside the user half and unmapped (-ERR_EXIST). Checks
+ * everything, allocates what it needs (page tables, the record), and only
+ * then installs the PTEs, which cannot fail. Takes a frame reference.
+ */
+long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights);
+
+/* Removes every mapping lying wholly in [va, va+size); a mapping cut by
+ * either edge is -ERR_INVAL (nothing changed). Returns pages unmapped. */
+long aspace_unmap(struct aspace *as, vaddr_t va, size_t size);
+
+/* Unmaps frame from every space it is mapped in. */
+void frame_obj_unmap_all(struct frame_obj *frame);
+
+/* Removes every mapping, frees the page tables and the root, releases
+ * the ASID. */
+void aspace_destroy(struct aspace *as);
+
+/* Makes as the hart's active space (satp, ASID, flush as needed). */
+void aspace_activate(struct aspace *as);
+
+/* Can the user access [va, va+len) with rights (for usercopy checks)? */
+bool aspace_range_ok(struct aspace *as, vaddr_t va, size_t len, uint32_t rights);
+
+#endif

@@ -1,0 +1,100 @@
+/* The test drivers' obedient child: see <pagoda/child.h>. */
+#include <pagoda/child.h>
+#include <pagoda/ipc.h>
+#include <pagoda/runtime.h>
+#include <pagoda/syscalls.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *progname = "child";
+
+typedef void (*code_fn)(void);
+
+static void run_copied_ret(void *where)
+{
+	static const unsigned char ret_insn[] = { 0x67, 0x80, 0x00, 0x00 }; /* jalr x0, 0(ra) */
+	memcpy(where, ret_insn, sizeof ret_insn);
+	__asm__ volatile(".word 0x0000100f" ::: "memory"); /* fence.i */
+	((code_fn)where)();
+}
+
+static unsigned long recurse(unsigned long depth)
+{
+	volatile char pad[512];
+	pad[0] = (char)depth;
+	if (depth == ~0UL)
+		return 0;
+	return recurse(depth + 1) + (unsigned long)pad[0];
+}
+
+static void serve_echo(long ep)
+{
+	struct pg_msg m = pg_recv(ep);
+	for (;;) {
+		if (m.status < 0)
+			exit(2);
+		m = pg_reply_recv(ep, MSG_INFO(m.badge, MSG_LENGTH(m.info), 0), m.w[0], m.w[1], m.w[2],
+				  m.w[3], HANDLE_NONE);
+	}
+}
+
+/* Receives a handle, then reports what it may and may not do with it. */
+static void check_handle(long ep)
+{
+	struct pg_msg m = pg_recv(ep);
+	long h = m.handle;
+	long widen = h >= 0 ? pg_handle_mint(h, RIGHT_ALL, 0) : -1;
+	long narrow = h >= 0 ? pg_handle_mint(h, RIGHT_READ, 0) : -1;
+	long signal = h >= 0 ? pg_signal(h, 4) : -1;
+	pg_reply(MSG_INFO(0, 4, 0), (unsigned long)h, (unsigned long)widen, (unsigned long)narrow,
+		 (unsigned long)signal, HANDLE_NONE);
+	pg_recv(ep); /* wait to be killed */
+}
+
+int main(void)
+{
+	long ep = runtime_bootstrap_handle();
+	if (ep < 0)
+		pg_panic("no bootstrap endpoint");
+	struct pg_msg cmd = pg_call(ep, MSG_INFO(CHILD_HELLO, 1, 0), (unsigned long)runtime_info()->pid,
+				    0, 0, 0, HANDLE_NONE);
+	if (cmd.status < 0)
+		return 100;
+	unsigned long arg = cmd.w[0];
+	switch (MSG_LABEL(cmd.info)) {
+	case CMD_EXIT:
+		return (int)arg;
+	case CMD_ECHO:
+		serve_echo(ep);
+		break;
+	case CMD_READ:
+		return (int)*(volatile long *)arg;
+	case CMD_WRITE:
+		*(volatile long *)arg = 1;
+		return 0;
+	case CMD_EXEC:
+		((code_fn)arg)();
+		return 0;
+	case CMD_EXEC_STACK: {
+		unsigned char stack_code[16] __attribute__((aligned(4)));
+		run_copied_ret(stack_code);
+		return 0;
+	}
+	case CMD_EXEC_HEAP:
+		run_copied_ret(malloc(64));
+		return 0;
+	case CMD_SIGNAL_EXIT:
+		return (int)pg_signal(cmd.handle, 1);
+	case CMD_SPIN:
+		for (;;)
+			;
+	case CMD_CHECK_HANDLE:
+		check_handle(ep);
+		return 0;
+	case CMD_RECV:
+		return (int)pg_recv(ep).status;
+	case CMD_STACK_OVERFLOW:
+		return (int)recurse(0);
+	}
+	return 101;
+}

@@ -1,0 +1,69 @@
+/*
+ * sbrk for picolibc's malloc: the heap grows up from USER_HEAP_BASE with
+ * frames from pg_frame_alloc mapped read-write. A growth of N pages takes
+ * N's binary decomposition in frames (at most order 9, 2 MiB; a smaller
+ * order when a larger one cannot be had), so big allocations cost few
+ * mappings. The mapping keeps its frame alive, so the frame's handle is
+ * deleted right after pg_map: the heap holds no handle-table slots.
+ * Pages are never unmapped: a shrinking break keeps them for the next growth.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <pagoda/runtime.h>
+
+#define PAGE_SIZE 4096UL
+#define MAX_ORDER 9
+/* Up to the stack's guard page: see <pagoda/abi.h>. */
+#define HEAP_LIMIT (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
+
+static uintptr_t heap_break = USER_HEAP_BASE;
+static uintptr_t heap_mapped = USER_HEAP_BASE; /* [USER_HEAP_BASE, heap_mapped) mapped */
+
+/* Maps at least one page at heap_mapped, at most `pages`; 0 or -ERR_*. */
+static long heap_grow(uintptr_t pages)
+{
+	unsigned order = 0;
+	long frame, rc;
+
+	while (order < MAX_ORDER && (2UL << order) <= pages)
+		order++;
+	while ((frame = pg_frame_alloc(order)) == -ERR_NOMEM && order > 0)
+		order--;
+	if (frame < 0)
+		return frame;
+	rc = pg_map(frame, heap_mapped, RIGHT_READ | RIGHT_WRITE);
+	pg_handle_delete(frame); /* the mapping holds the frame now */
+	if (rc < 0)
+		return rc;
+	heap_mapped += PAGE_SIZE << order;
+	return 0;
+}
+
+void *sbrk(ptrdiff_t incr)
+{
+	uintptr_t old = heap_break, new;
+
+	if (incr >= 0) {
+		if ((uintptr_t)incr > HEAP_LIMIT - old)
+			goto nomem;
+		new = old + (uintptr_t)incr;
+	} else {
+		uintptr_t shrink = (uintptr_t)0 - (uintptr_t)incr;
+		if (shrink > old - USER_HEAP_BASE) {
+			errno = EINVAL;
+			return (void *)-1;
+		}
+		new = old - shrink;
+	}
+	while (heap_mapped < new)
+		if (heap_grow((new - heap_mapped + PAGE_SIZE - 1) / PAGE_SIZE) < 0)
+			goto nomem;
+	heap_break = new;
+	return (void *)old;
+nomem:
+	errno = ENOMEM;
+	return (void *)-1;
+}
