@@ -55,7 +55,9 @@ help:
 	@echo "make            build build/pagoda.elf and build/Image"
 	@echo "make run        build and boot in QEMU (MEM=$(MEM) SMP=$(SMP) ARGS='boot args')"
 	@echo "make test       every test; ends with 'N passed, N failed'"
-	@echo "make fuzz       fuzz the device-tree parser for longer (FUZZ_SECONDS=300)"
+	@echo "make image      build/sdcard.img for U-Boot (BOARD=qemu-virt|visionfive2 ARGS=...)"
+	@echo "make run-uboot  boot build/sdcard.img in QEMU: OpenSBI fw_jump, U-Boot, booti"
+	@echo "make fuzz       fuzz the parsers for longer (FUZZ_SECONDS=300 each)"
 	@echo "make debug      QEMU halted with a gdb stub on :1234; then 'make gdb' elsewhere"
 	@echo "make gdb        gdb-multiarch with symbols, attached to 'make debug'"
 
@@ -158,7 +160,7 @@ test-boot: all
 
 test: deps
 	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(FUZZ_BINS) $(FDT_TEST_DTBS) \
-		$(ELF_TEST_FIXTURES)
+		$(ELF_TEST_FIXTURES) $(UBOOT_TEST_IMAGES)
 	@scripts/run-tests.sh
 
 clean:

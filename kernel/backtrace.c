@@ -48,10 +48,7 @@ void backtrace_print(uint64_t pc, uint64_t fp, uint64_t ra)
 	}
 }
 
-void backtrace_print_here(void)
+void backtrace_print_from(const uint64_t *frame)
 {
-	/* Start at our caller: its pc is our return address, its frame is
-	 * the one our saved fp points to. */
-	const uint64_t *frame = __builtin_frame_address(0);
 	backtrace_print(frame[-1], frame[-2], 0);
 }

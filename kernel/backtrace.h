@@ -14,7 +14,13 @@
  * pointer that is not 16-byte aligned kernel memory. */
 void backtrace_print(uint64_t pc, uint64_t fp, uint64_t ra);
 
-/* Backtrace of the caller. */
-void backtrace_print_here(void);
+/*
+ * Prints the callers of the function whose frame pointer is frame: the
+ * return address at frame[-1] first, then up the chain. frame must belong
+ * to a function that calls others (a leaf may save no return address), so
+ * use the macro below from such a function.
+ */
+void backtrace_print_from(const uint64_t *frame);
+#define backtrace_print_callers() backtrace_print_from(__builtin_frame_address(0))
 
 #endif

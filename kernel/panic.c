@@ -39,7 +39,7 @@ void panic(const char *fmt, ...)
 		backtrace_print(hl->trap->regs[TF_SEPC], hl->trap->regs[8], hl->trap->regs[1]);
 	} else {
 		kprintf("backtrace:\n");
-		backtrace_print_here();
+		backtrace_print_callers();
 	}
 	kprintf("panic: system halted\n");
 	sbi_shutdown(true);
