@@ -46,7 +46,13 @@ $(BUILD)/gen/syscall_dispatch.c.o: $(BUILD)/gen/syscall_dispatch.c
 
 # Runs before the MMU is on: only PC-relative code (see the file's comment).
 $(BUILD)/arch/riscv/boot_pagetable.c.o: CFLAGS += -fno-jump-tables
-$(BUILD)/kernel/banner.c.o: CFLAGS += -DPAGODA_VERSION='"$(VERSION)"'
+$(BUILD)/gen/pagoda_version.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define PAGODA_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/kernel/banner.c.o: $(BUILD)/gen/pagoda_version.h
+.PHONY: FORCE
+FORCE:
 
 .PHONY: all run test test-host test-boot fuzz debug gdb deps clean help
 all: $(BUILD)/pagoda.elf $(BUILD)/Image $(INITRD)

@@ -43,8 +43,12 @@ run-uboot: deps image
 
 UBOOT_TEST := $(BUILD)/uboot-test
 UBOOT_TEST_IMAGES := $(UBOOT_TEST)/qemu.img $(UBOOT_TEST)/qemu-script.img \
-	$(UBOOT_TEST)/vf2-script.img $(UBOOT_TEST)/vf2-dtb.img
-TEST_IMAGE_DEPS := scripts/mkimage.sh $(BUILD)/Image
+	$(UBOOT_TEST)/vf2-script.img $(UBOOT_TEST)/vf2-dtb.img $(UBOOT_TEST)/qemu-user.img
+TEST_IMAGE_DEPS := scripts/mkimage.sh $(BUILD)/Image $(INITRD)
+
+# No kernel arguments: init starts the demo program (user space via U-Boot).
+$(UBOOT_TEST)/qemu-user.img: $(TEST_IMAGE_DEPS) board/qemu-virt/boot.cmd
+	scripts/mkimage.sh -b qemu-virt -a "" -f 32 -s 16 -k $(BUILD)/Image $@ > /dev/null
 
 $(UBOOT_TEST)/qemu.img: $(TEST_IMAGE_DEPS) board/qemu-virt/boot.cmd
 	scripts/mkimage.sh -b qemu-virt -a selftest -f 64 -s 64 -k $(BUILD)/Image $@ > /dev/null

@@ -1476,6 +1476,7 @@ static int read_rsvmap(struct ctx *c)
 			       "reserved memory (mem-rsvmap)");
 		if (rc < 0)
 			return rc;
+		c->out->nrsvmap = c->out->nreserved;
 		pos += 16;
 	}
 }

@@ -95,6 +95,11 @@ struct fdt_info {
 	 * with a reg (status other than okay is still reserved). */
 	struct fdt_range reserved[FDT_MAX_RESERVED];
 	unsigned nreserved;
+	/* The first nrsvmap entries of reserved come from the reservation
+	 * block: RAM the boot loader put things in (initrd, tree), readable
+	 * but not free. The rest are /reserved-memory regions, which firmware
+	 * may protect or mark no-map. */
+	unsigned nrsvmap;
 
 	struct fdt_hart harts[FDT_MAX_HARTS]; /* /cpus/cpu@* in tree order */
 	unsigned nharts;

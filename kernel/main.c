@@ -89,9 +89,11 @@ static void plan_physical_memory(void)
 	for (unsigned i = 0; i < fdt->nmem; i++)
 		mem[i] = (struct phys_range){ fdt->mem[i].base, fdt->mem[i].base + fdt->mem[i].size };
 
-	for (unsigned i = 0; i < fdt->nreserved; i++)
+	/* Firmware's regions stay out of the direct map: it may protect them
+	 * (PMP) or ask for no-map. */
+	for (unsigned i = fdt->nrsvmap; i < fdt->nreserved; i++)
 		reserve(fdt->reserved[i].base, fdt->reserved[i].base + fdt->reserved[i].size,
-			"firmware (device tree)");
+			"firmware (/reserved-memory)");
 	/* Firmware owns the first 2 MiB of the bank the kernel sits in, whether
 	 * or not the tree says so (boards.md: OpenSBI's PMP region). */
 	for (unsigned i = 0; i < fdt->nmem; i++)
@@ -104,6 +106,11 @@ static void plan_physical_memory(void)
 		boot_fail("no RAM left after firmware reservations", NULL);
 	bi->nram = (unsigned)n;
 
+	/* The reservation block's ranges (initrd, tree, anything a boot loader
+	 * placed) are mapped, but not free. */
+	for (unsigned i = 0; i < fdt->nrsvmap; i++)
+		reserve(fdt->reserved[i].base, fdt->reserved[i].base + fdt->reserved[i].size,
+			"boot loader (reservation block)");
 	reserve(bi->load_pa, bi->load_pa + (paddr_t)(_image_end - _image_start), "kernel");
 	reserve(ALIGN_DOWN(bi->fdt_pa, PAGE_SIZE), bi->fdt_pa + fdt->totalsize, "device tree blob");
 	if (fdt->initrd_end > fdt->initrd_start)
@@ -154,6 +161,9 @@ void kmain(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	boot_hart_local.hartid = hartid;
 	boot_hart_local.emergency_sp = (uint64_t)(uintptr_t)(emergency_stack + sizeof emergency_stack);
 	trap_init_hart(&boot_hart_local);
+	/* User mode may read cycle, time and instret (make bench counts with
+	 * them); firmware decides whether M-mode lets these through. */
+	csr_write(scounteren, 0x7);
 	sbi_probe();
 
 	boot_info.boot_hartid = hartid;

@@ -8,6 +8,7 @@
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "kernel/timer.h"
+#include "mm/aspace.h"
 #include "mm/frame.h"
 #include "syscall_handlers.h"
 
@@ -45,6 +46,9 @@ void user_page_fault(struct thread *t, enum fault_access access, uint64_t addr)
 {
 	static const char *const names[] = { "load page fault", "store page fault",
 					     "instruction page fault" };
+	static const uint32_t rights[] = { RIGHT_READ, RIGHT_WRITE, RIGHT_EXEC };
+	if (aspace_fix_accessed_dirty(&t->proc->as, addr, rights[access]))
+		return; /* a U74 A/D fault: resume the access */
 	process_kill_fault(t, names[access], addr, t->ctx.regs[UC_PC]);
 }
 

@@ -1,7 +1,6 @@
 #ifndef KERNEL_VERSION_H
 #define KERNEL_VERSION_H
-/* The Makefile passes the git description; a build outside git says "dev". */
-#ifndef PAGODA_VERSION
-#define PAGODA_VERSION "dev"
-#endif
+/* PAGODA_VERSION: `git describe` at build time, written by the Makefile into
+ * build/gen/pagoda_version.h only when it changes (so the banner is never stale). */
+#include "pagoda_version.h"
 #endif

@@ -58,6 +58,13 @@ void aspace_destroy(struct aspace *as);
 /* Makes as the hart's active space (satp, ASID, flush as needed). */
 void aspace_activate(struct aspace *as);
 
+/*
+ * A user page fault that only needs the accessed/dirty bits set (hardware
+ * that does not set them, like the U74): sets them, flushes, returns true.
+ * access is RIGHT_READ, RIGHT_WRITE or RIGHT_EXEC. Pagers never see these.
+ */
+bool aspace_fix_accessed_dirty(struct aspace *as, vaddr_t va, uint32_t access);
+
 /* Can the user access [va, va+len) with rights (for usercopy checks)? */
 bool aspace_range_ok(struct aspace *as, vaddr_t va, size_t len, uint32_t rights);
 

@@ -209,3 +209,19 @@ void pt_free_tables(paddr_t root, unsigned first, unsigned last)
 		table[i] = 0;
 	}
 }
+
+bool pt_fix_accessed_dirty(paddr_t root, vaddr_t va, unsigned access)
+{
+	pte_t *entry = pt_lookup(root, va, NULL);
+	if (!entry)
+		return false;
+	pte_t pte = *entry;
+	pte_t need = access == PT_WRITE ? PTE_W : access == PT_EXEC ? PTE_X : PTE_R;
+	if (!(pte & need))
+		return false;
+	pte_t missing = PTE_A | (access == PT_WRITE ? PTE_D : 0);
+	if ((pte & missing) == missing)
+		return false; /* nothing to fix: the fault was real */
+	*entry = pte | missing;
+	return true;
+}

@@ -14,6 +14,7 @@ if test -z "${distro_bootpart}"; then setenv distro_bootpart 1; fi
 # first 2 MiB). The environment's values win when it has them.
 if test -z "${kernel_addr_r}"; then setenv kernel_addr_r 0x40200000; fi
 if test -z "${fdt_addr_r}"; then setenv fdt_addr_r 0x46000000; fi
+if test -z "${ramdisk_addr_r}"; then setenv ramdisk_addr_r 0x46100000; fi
 
 # The device tree: U-Boot's own control tree (fdtcontroladdr), which is the
 # board's tree with the RAM size found at boot (2, 4 or 8 GiB), OpenSBI's
@@ -26,6 +27,15 @@ if test -e ${devtype} ${devnum}:${distro_bootpart} pagoda.dtb; then
 	fi
 fi
 
+# The boot archive (init and the other programs), if the partition has one.
+# Loaded before the kernel: every load overwrites ${filesize}.
+setenv pagoda_initrd -
+if test -e ${devtype} ${devnum}:${distro_bootpart} initrd.cpio; then
+	if load ${devtype} ${devnum}:${distro_bootpart} ${ramdisk_addr_r} initrd.cpio; then
+		setenv pagoda_initrd ${ramdisk_addr_r}:${filesize}
+	fi
+fi
+
 echo "Pagoda: loading Image from ${devtype} ${devnum}:${distro_bootpart} to ${kernel_addr_r}"
 if load ${devtype} ${devnum}:${distro_bootpart} ${kernel_addr_r} Image; then
 	setenv bootargs "${pagoda_args}"
@@ -33,6 +43,6 @@ if load ${devtype} ${devnum}:${distro_bootpart} ${kernel_addr_r} Image; then
 	# booti checks the Image header, runs the kernel at RAM base + text_offset
 	# (0x40200000), puts bootargs in /chosen and enters it with a0 = hart id,
 	# a1 = the device tree.
-	booti ${kernel_addr_r} - ${pagoda_fdt}
+	booti ${kernel_addr_r} ${pagoda_initrd} ${pagoda_fdt}
 fi
 echo "Pagoda: boot failed"

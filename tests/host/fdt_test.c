@@ -446,6 +446,7 @@ static void t_custom(void)
 	CHECK_EQ(info.mem[1].size, 0x20000000);
 	/* reservations: mem-rsvmap first, then /reserved-memory children with reg */
 	CHECK_EQ(info.nreserved, 4);
+	CHECK_EQ(info.nrsvmap, 2); /* the two /memreserve/ entries come first */
 	CHECK_EQ(info.reserved[0].base, 0x80000000);
 	CHECK_EQ(info.reserved[0].size, 0x200000);
 	CHECK_EQ(info.reserved[1].base, 0x8f000000);

@@ -229,7 +229,7 @@ uboot_vf2_script_check() { # image
 		        r"setenv kernel_addr_r 0x40200000\b",
 		    "the board's default fdt_addr_r 0x46000000": r"setenv fdt_addr_r 0x46000000\b",
 		    "bootargs set before booti": r'setenv bootargs "\$\{pagoda_args\}"(.|\n)*\bbooti ',
-		    "booti ${kernel_addr_r} - <fdt>": r"\bbooti \$\{kernel_addr_r\} - \$\{\w+\}",
+		    "booti ${kernel_addr_r} ${pagoda_initrd} <fdt>": r"\bbooti \$\{kernel_addr_r\} \$\{pagoda_initrd\} \$\{\w+\}",
 		}
 		missing = [what for what, rx in need.items() if not re.search(rx, text)]
 		if not text.endswith(source):
@@ -259,6 +259,10 @@ uboot_boot_test UBOOT-005 "QEMU boot.scr (no extlinux.conf): distro boot sources
 	'Found U-Boot script /boot.scr' 'Pagoda: booti, bootargs: selftest' \
 	'Moving Image from 0x84000000 to 0x80200000' "$UBOOT_KERNEL_OK" 'bootargs +"selftest"' \
 	"$UBOOT_SELFTEST_OK"
+uboot_boot_test UBOOT-008 "SD image reaches user space: booti passes initrd.cpio, init runs the demo" \
+	"$UBOOT_DIR/qemu-user.img" 256M \
+	'Retrieving file: /initrd.cpio' 'initrd +0x[0-9a-f]+-0x[0-9a-f]+' 'pagoda: starting init \(pid 1' \
+	'hello from user space' 'init: hello exited with status 0' 'pagoda: init exited with status 0'
 uboot_boot_test UBOOT-006 "VisionFive 2 boot.scr runs under U-Boot 2023.01 (QEMU): U-Boot's tree, booti, self-tests" \
 	"$UBOOT_DIR/vf2-script.img" 256M \
 	'Found U-Boot script /boot.scr' 'Pagoda: booti, device tree at [0-9a-f]+, bootargs: selftest' \

@@ -123,6 +123,16 @@ paddr_t pt_translate(paddr_t root, vaddr_t va);
  */
 void pt_free_tables(paddr_t root, unsigned first, unsigned last);
 
+/*
+ * The software half of A/D tracking. Hardware without A/D updates (the
+ * U74) faults on an access through a leaf with A clear, or a store with D
+ * clear. If the leaf for va permits `access` (one of PT_READ, PT_WRITE,
+ * PT_EXEC) and only A (or D, for a write) is missing, sets them and returns
+ * true: the caller flushes va from the TLB and resumes the access. Returns
+ * false for a real fault (unmapped or not permitted), changing nothing.
+ */
+bool pt_fix_accessed_dirty(paddr_t root, vaddr_t va, unsigned access);
+
 /* PTE permission bits for prot (A and D included unless PT_SOFT_AD). */
 pte_t pt_prot_bits(unsigned prot);
 
