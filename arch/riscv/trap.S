@@ -50,6 +50,23 @@
 	sd	x31, 31*8(sp)
 .endm
 
+/* sepc, sstatus, scause, stval: the same slots in a kernel trap frame and a
+ * thread's user context (checked below). Clobbers t0. */
+.macro SAVE_TRAP_CSRS
+	csrr	t0, sepc
+	sd	t0, TF_SEPC*8(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS*8(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE*8(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL*8(sp)
+.endm
+
+#if TF_SEPC != UC_PC || TF_SSTATUS != UC_SSTATUS || TF_SCAUSE != UC_SCAUSE || TF_STVAL != UC_STVAL
+#error "trap frame and user context disagree on the CSR slots"
+#endif
+
 .macro RESTORE_REGS
 	ld	x1, 1*8(sp)
 	ld	x3, 3*8(sp)
@@ -104,14 +121,7 @@ trap_vector:
 	SAVE_REGS
 	addi	t0, sp, FRAME_BYTES
 	sd	t0, 2*8(sp)		/* the interrupted sp */
-	csrr	t0, sepc
-	sd	t0, TF_SEPC*8(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS*8(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE*8(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL*8(sp)
+	SAVE_TRAP_CSRS
 
 	mv	a0, sp
 	call	trap_handler
@@ -134,14 +144,7 @@ kernel_stack_overflow:
 	csrr	t0, sscratch
 	sd	t0, 5*8(sp)
 	csrw	sscratch, zero
-	csrr	t0, sepc
-	sd	t0, TF_SEPC*8(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS*8(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE*8(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL*8(sp)
+	SAVE_TRAP_CSRS
 	mv	a0, sp
 	call	trap_stack_overflow	/* panics */
 1:	wfi
@@ -153,14 +156,7 @@ trap_from_user:
 	csrr	t0, sscratch
 	sd	t0, 2*8(sp)
 	csrw	sscratch, zero
-	csrr	t0, sepc
-	sd	t0, UC_PC*8(sp)
-	csrr	t0, sstatus
-	sd	t0, UC_SSTATUS*8(sp)
-	csrr	t0, scause
-	sd	t0, UC_SCAUSE*8(sp)
-	csrr	t0, stval
-	sd	t0, UC_STVAL*8(sp)
+	SAVE_TRAP_CSRS
 	mv	a0, sp
 	ld	tp, UC_KERNEL_TP*8(sp)
 	ld	sp, UC_KERNEL_SP*8(sp)
