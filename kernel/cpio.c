@@ -8,6 +8,7 @@
  * (no tables of pointers: the code is correct at any address, relocated or not).
  */
 #include "kernel/cpio.h"
+#include "kernel/errmsg.h"
 #include "kernel/types.h"
 #include <pagoda/errno.h>
 
@@ -23,88 +24,52 @@
 
 /* --------------------------------------------------------------- errors -- */
 
-struct msg {
-	char *buf;
-	size_t len, pos;
-};
-
-static void m_chr(struct msg *m, char ch)
-{
-	if (m->buf != NULL && m->pos + 1 < m->len) {
-		m->buf[m->pos++] = ch;
-		m->buf[m->pos] = '\0';
-	}
-}
-
-static void m_str(struct msg *m, const char *s)
-{
-	while (*s != '\0')
-		m_chr(m, *s++);
-}
-
-static void m_hex(struct msg *m, uint64_t v)
-{
-	char d[16];
-	int n = 0;
-	m_str(m, "0x");
-	do {
-		unsigned x = (unsigned)(v & 0xf);
-		d[n++] = (char)(x < 10 ? '0' + x : 'a' + x - 10);
-		v >>= 4;
-	} while (v != 0);
-	while (n > 0)
-		m_chr(m, d[--n]);
-}
-
 /* A byte from the archive or the caller: printable ASCII as is, else '?'. */
-static void m_safe(struct msg *m, char ch)
+static void m_safe(struct errmsg *m, char ch)
 {
-	m_chr(m, ch >= 0x20 && ch < 0x7f ? ch : '?');
+	errmsg_chr(m, ch >= 0x20 && ch < 0x7f ? ch : '?');
 }
 
 /* At most NAME_SHOWN bytes of the n-byte s, quoted. */
-static void m_name(struct msg *m, const char *s, size_t n)
+static void m_name(struct errmsg *m, const char *s, size_t n)
 {
 	size_t i;
-	m_chr(m, '\'');
+	errmsg_chr(m, '\'');
 	for (i = 0; i < n && i < NAME_SHOWN; i++)
 		m_safe(m, s[i]);
 	if (n > NAME_SHOWN)
-		m_str(m, "...");
-	m_chr(m, '\'');
+		errmsg_str(m, "...");
+	errmsg_chr(m, '\'');
 }
 
-/* "cpio: " */
-static void m_begin(struct msg *m)
+/* Starts the message over: "cpio: ". */
+static void m_begin(struct errmsg *m)
 {
-	m->pos = 0;
-	if (m->buf != NULL && m->len > 0)
-		m->buf[0] = '\0';
-	m_str(m, "cpio: ");
+	errmsg_begin(m, "cpio: ");
 }
 
 /* "cpio: entry at offset 0x...: " */
-static void m_entry(struct msg *m, size_t pos)
+static void m_entry(struct errmsg *m, size_t pos)
 {
 	m_begin(m);
-	m_str(m, "entry at offset ");
-	m_hex(m, pos);
-	m_str(m, ": ");
+	errmsg_str(m, "entry at offset ");
+	errmsg_hex(m, pos);
+	errmsg_str(m, ": ");
 }
 
 /* "cpio: entry at offset 0x...: WHAT runs past the archive (0x... bytes)" */
-static int fail_past(struct msg *m, size_t pos, const char *what, uint64_t n, size_t len)
+static int fail_past(struct errmsg *m, size_t pos, const char *what, uint64_t n, size_t len)
 {
 	m_entry(m, pos);
-	m_str(m, what);
+	errmsg_str(m, what);
 	if (n != 0) {
-		m_chr(m, ' ');
-		m_hex(m, n);
-		m_str(m, " bytes");
+		errmsg_chr(m, ' ');
+		errmsg_hex(m, n);
+		errmsg_str(m, " bytes");
 	}
-	m_str(m, " runs past the archive (");
-	m_hex(m, len);
-	m_str(m, " bytes)");
+	errmsg_str(m, " runs past the archive (");
+	errmsg_hex(m, len);
+	errmsg_str(m, " bytes)");
 	return -ERR_TRUNCATED;
 }
 
@@ -114,13 +79,13 @@ static int fail_past(struct msg *m, size_t pos, const char *what, uint64_t n, si
 static const char field_names[] = "ino\0mode\0uid\0gid\0nlink\0mtime\0filesize\0devmajor\0"
 				  "devminor\0rdevmajor\0rdevminor\0namesize\0check";
 
-static void m_field(struct msg *m, unsigned k)
+static void m_field(struct errmsg *m, unsigned k)
 {
 	const char *s = field_names;
 	while (k-- > 0)
 		while (*s++ != '\0')
 			;
-	m_str(m, s);
+	errmsg_str(m, s);
 }
 
 static int hexval(uint8_t c)
@@ -165,7 +130,7 @@ static void copy_entry(struct cpio_entry *dst, const struct cpio_entry *src)
  * and *next set, 0 at the trailer, or a negative code with a message.
  */
 static int read_entry(const uint8_t *b, size_t len, size_t pos, struct cpio_entry *out,
-		      size_t *next, struct msg *m)
+		      size_t *next, struct errmsg *m)
 {
 	static const char magic[] = "070701";
 	uint32_t f[NFIELDS];
@@ -175,18 +140,18 @@ static int read_entry(const uint8_t *b, size_t len, size_t pos, struct cpio_entr
 
 	if (avail == 0) {
 		m_begin(m);
-		m_str(m, "archive ends at offset ");
-		m_hex(m, pos);
-		m_str(m, " without a " TRAILER " entry (truncated?)");
+		errmsg_str(m, "archive ends at offset ");
+		errmsg_hex(m, pos);
+		errmsg_str(m, " without a " TRAILER " entry (truncated?)");
 		return -ERR_TRUNCATED;
 	}
 	for (i = 0; i < 6 && i < avail; i++) {
 		if (b[pos + i] != (uint8_t)magic[i]) {
 			m_entry(m, pos);
-			m_str(m, "bad magic '");
+			errmsg_str(m, "bad magic '");
 			for (k = 0; k < 6 && k < avail; k++)
 				m_safe(m, (char)b[pos + k]);
-			m_str(m, "' (newc archives start each entry with '070701')");
+			errmsg_str(m, "' (newc archives start each entry with '070701')");
 			return -ERR_BADFORMAT;
 		}
 	}
@@ -200,13 +165,13 @@ static int read_entry(const uint8_t *b, size_t len, size_t pos, struct cpio_entr
 			int d = hexval(p[i]);
 			if (d < 0) {
 				m_entry(m, pos);
-				m_str(m, "field ");
+				errmsg_str(m, "field ");
 				m_field(m, k);
-				m_str(m, " has a non-hex digit '");
+				errmsg_str(m, " has a non-hex digit '");
 				m_safe(m, (char)p[i]);
-				m_str(m, "' (byte ");
-				m_hex(m, p[i]);
-				m_chr(m, ')');
+				errmsg_str(m, "' (byte ");
+				errmsg_hex(m, p[i]);
+				errmsg_chr(m, ')');
 				return -ERR_BADFORMAT;
 			}
 			v = (v << 4) | (uint32_t)d;
@@ -218,7 +183,7 @@ static int read_entry(const uint8_t *b, size_t len, size_t pos, struct cpio_entr
 	name_off = pos + CPIO_HEADER_SIZE; /* <= len: checked above */
 	if (namesize == 0) {
 		m_entry(m, pos);
-		m_str(m, "namesize is 0 (the name needs at least its NUL)");
+		errmsg_str(m, "namesize is 0 (the name needs at least its NUL)");
 		return -ERR_BADFORMAT;
 	}
 	if (namesize > len - name_off)
@@ -226,23 +191,23 @@ static int read_entry(const uint8_t *b, size_t len, size_t pos, struct cpio_entr
 	name = b + name_off;
 	if (name[namesize - 1] != 0) {
 		m_entry(m, pos);
-		m_str(m, "name ");
+		errmsg_str(m, "name ");
 		m_name(m, (const char *)name, namesize);
-		m_str(m, " is not NUL-terminated at namesize - 1 (");
-		m_hex(m, namesize - 1);
-		m_chr(m, ')');
+		errmsg_str(m, " is not NUL-terminated at namesize - 1 (");
+		errmsg_hex(m, namesize - 1);
+		errmsg_chr(m, ')');
 		return -ERR_BADFORMAT;
 	}
 	for (i = 0; i + 1 < namesize; i++) {
 		if (name[i] == 0) {
 			m_entry(m, pos);
-			m_str(m, "name ");
+			errmsg_str(m, "name ");
 			m_name(m, (const char *)name, i);
-			m_str(m, " ends at byte ");
-			m_hex(m, i);
-			m_str(m, ", before namesize - 1 (");
-			m_hex(m, namesize - 1);
-			m_chr(m, ')');
+			errmsg_str(m, " ends at byte ");
+			errmsg_hex(m, i);
+			errmsg_str(m, ", before namesize - 1 (");
+			errmsg_hex(m, namesize - 1);
+			errmsg_chr(m, ')');
 			return -ERR_BADFORMAT;
 		}
 	}
@@ -274,20 +239,20 @@ static int read_entry(const uint8_t *b, size_t len, size_t pos, struct cpio_entr
 }
 
 static int check_args(const void *archive, size_t len, size_t cursor, struct cpio_entry *out,
-		      struct msg *m)
+		      struct errmsg *m)
 {
 	if (archive == NULL || out == NULL) {
 		m_begin(m);
-		m_str(m, archive == NULL ? "no archive" : "no output entry");
+		errmsg_str(m, archive == NULL ? "no archive" : "no output entry");
 		return -ERR_INVAL;
 	}
 	if (cursor > len || (cursor & 3) != 0) {
 		m_begin(m);
-		m_str(m, "cursor ");
-		m_hex(m, cursor);
-		m_str(m, " is not an entry position (archive is ");
-		m_hex(m, len);
-		m_str(m, " bytes)");
+		errmsg_str(m, "cursor ");
+		errmsg_hex(m, cursor);
+		errmsg_str(m, " is not an entry position (archive is ");
+		errmsg_hex(m, len);
+		errmsg_str(m, " bytes)");
 		return -ERR_INVAL;
 	}
 	return 0;
@@ -296,17 +261,16 @@ static int check_args(const void *archive, size_t len, size_t cursor, struct cpi
 int cpio_next(const void *archive, size_t len, size_t *cursor, struct cpio_entry *out,
 	      char *err, size_t errlen)
 {
-	struct msg m = { err, errlen, 0 };
+	struct errmsg m;
 	size_t next = 0;
 	int rc;
 
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	errmsg_init(&m, err, errlen);
 	if (out != NULL)
 		clear_entry(out);
 	if (cursor == NULL) {
 		m_begin(&m);
-		m_str(&m, "no cursor");
+		errmsg_str(&m, "no cursor");
 		return -ERR_INVAL;
 	}
 	rc = check_args(archive, len, *cursor, out, &m);
@@ -339,19 +303,18 @@ static size_t str_len(const char *s)
 int cpio_find(const void *archive, size_t len, const char *name, struct cpio_entry *out,
 	      char *err, size_t errlen)
 {
-	struct msg m = { err, errlen, 0 };
+	struct errmsg m;
 	struct cpio_entry e = { NULL, 0, NULL, 0, 0 };
 	size_t pos = 0, next = 0, found_at = 0;
 	bool found = false;
 	int rc;
 
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	errmsg_init(&m, err, errlen);
 	if (out != NULL)
 		clear_entry(out);
 	if (name == NULL) {
 		m_begin(&m);
-		m_str(&m, "no name to find");
+		errmsg_str(&m, "no name to find");
 		return -ERR_INVAL;
 	}
 	rc = check_args(archive, len, 0, out, &m);
@@ -370,13 +333,13 @@ int cpio_find(const void *archive, size_t len, const char *name, struct cpio_ent
 			if (found) {
 				clear_entry(out);
 				m_begin(&m);
-				m_str(&m, "two regular files named ");
+				errmsg_str(&m, "two regular files named ");
 				m_name(&m, name, e.namelen);
-				m_str(&m, " (entries at offsets ");
-				m_hex(&m, found_at);
-				m_str(&m, " and ");
-				m_hex(&m, pos);
-				m_chr(&m, ')');
+				errmsg_str(&m, " (entries at offsets ");
+				errmsg_hex(&m, found_at);
+				errmsg_str(&m, " and ");
+				errmsg_hex(&m, pos);
+				errmsg_chr(&m, ')');
 				return -ERR_EXIST;
 			}
 			found = true;
@@ -387,7 +350,7 @@ int cpio_find(const void *archive, size_t len, const char *name, struct cpio_ent
 	}
 	if (!found) {
 		m_begin(&m);
-		m_str(&m, "no regular file named ");
+		errmsg_str(&m, "no regular file named ");
 		m_name(&m, name, str_len(name));
 		return -ERR_NOENT;
 	}

@@ -12,6 +12,7 @@
  * no <elf.h>, so only the offsets this file reads are named.
  */
 #include "kernel/elf.h"
+#include "kernel/errmsg.h"
 #include "kernel/types.h"
 #include <pagoda/errno.h>
 
@@ -84,92 +85,44 @@ static uint64_t page_down(uint64_t x)
 
 /* --------------------------------------------------------------- errors -- */
 
-struct msg {
-	char *buf;
-	size_t len, pos;
-};
-
-static void m_chr(struct msg *m, char ch)
-{
-	if (m->buf != NULL && m->pos + 1 < m->len) {
-		m->buf[m->pos++] = ch;
-		m->buf[m->pos] = '\0';
-	}
-}
-
-static void m_str(struct msg *m, const char *s)
-{
-	while (*s != '\0')
-		m_chr(m, *s++);
-}
-
-static void m_hex(struct msg *m, uint64_t v)
-{
-	char d[16];
-	int n = 0;
-	m_str(m, "0x");
-	do {
-		unsigned x = (unsigned)(v & 0xf);
-		d[n++] = (char)(x < 10 ? '0' + x : 'a' + x - 10);
-		v >>= 4;
-	} while (v != 0);
-	while (n > 0)
-		m_chr(m, d[--n]);
-}
-
-static void m_dec(struct msg *m, uint64_t v)
-{
-	char d[20];
-	int n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		m_chr(m, d[--n]);
-}
-
 /* Starts the message over: "elf: ". */
-static void m_begin(struct msg *m)
+static void m_begin(struct errmsg *m)
 {
-	m->pos = 0;
-	if (m->buf != NULL && m->len > 0)
-		m->buf[0] = '\0';
-	m_str(m, "elf: ");
+	errmsg_begin(m, "elf: ");
 }
 
 /* "elf: segment N " */
-static void m_seg(struct msg *m, unsigned idx)
+static void m_seg(struct errmsg *m, unsigned idx)
 {
 	m_begin(m);
-	m_str(m, "segment ");
-	m_dec(m, idx);
-	m_chr(m, ' ');
+	errmsg_str(m, "segment ");
+	errmsg_dec(m, idx);
+	errmsg_chr(m, ' ');
 }
 
 /* "elf: WHAT" */
-static int fail(struct msg *m, int code, const char *what)
+static int fail(struct errmsg *m, int code, const char *what)
 {
 	m_begin(m);
-	m_str(m, what);
+	errmsg_str(m, what);
 	return code;
 }
 
 /* "elf: WHAT VALUE" */
-static int fail_val(struct msg *m, int code, const char *what, uint64_t v)
+static int fail_val(struct errmsg *m, int code, const char *what, uint64_t v)
 {
 	m_begin(m);
-	m_str(m, what);
-	m_chr(m, ' ');
-	m_dec(m, v);
+	errmsg_str(m, what);
+	errmsg_chr(m, ' ');
+	errmsg_dec(m, v);
 	return code;
 }
 
 /* "elf: segment N WHAT" */
-static int fail_seg(struct msg *m, int code, unsigned idx, const char *what)
+static int fail_seg(struct errmsg *m, int code, unsigned idx, const char *what)
 {
 	m_seg(m, idx);
-	m_str(m, what);
+	errmsg_str(m, what);
 	return code;
 }
 
@@ -200,7 +153,7 @@ static void copy_segment(struct elf_segment *dst, const struct elf_segment *src)
 }
 
 /* The ELF header: identity, type, machine, sizes, program header table. */
-static int check_header(const uint8_t *b, size_t len, struct msg *m)
+static int check_header(const uint8_t *b, size_t len, struct errmsg *m)
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 	uint16_t type, machine, phnum;
@@ -212,9 +165,9 @@ static int check_header(const uint8_t *b, size_t len, struct msg *m)
 			return fail(m, -ERR_BADFORMAT, "not an ELF file (bad magic)");
 	if (len < EHDR_SIZE) {
 		m_begin(m);
-		m_str(m, "image is ");
-		m_dec(m, len);
-		m_str(m, " bytes, shorter than the 64-byte ELF header");
+		errmsg_str(m, "image is ");
+		errmsg_dec(m, len);
+		errmsg_str(m, " bytes, shorter than the 64-byte ELF header");
 		return -ERR_TRUNCATED;
 	}
 	if (b[EI_CLASS] != ELFCLASS64)
@@ -250,23 +203,23 @@ static int check_header(const uint8_t *b, size_t len, struct msg *m)
 		return fail(m, -ERR_BADFORMAT, "no program headers");
 	if (phnum > ELF_MAX_PHNUM) {
 		m_begin(m);
-		m_dec(m, phnum);
-		m_str(m, " program headers, more than the ");
-		m_dec(m, ELF_MAX_PHNUM);
-		m_str(m, " allowed");
+		errmsg_dec(m, phnum);
+		errmsg_str(m, " program headers, more than the ");
+		errmsg_dec(m, ELF_MAX_PHNUM);
+		errmsg_str(m, " allowed");
 		return -ERR_RANGE;
 	}
 	phoff = le64(b + EH_PHOFF);
 	phsize = (uint64_t)phnum * PHDR_SIZE;
 	if (phoff > len || phsize > len - phoff) {
 		m_begin(m);
-		m_str(m, "program header table ");
-		m_hex(m, phoff);
-		m_chr(m, '+');
-		m_hex(m, phsize);
-		m_str(m, " runs past the image (");
-		m_hex(m, len);
-		m_str(m, " bytes)");
+		errmsg_str(m, "program header table ");
+		errmsg_hex(m, phoff);
+		errmsg_chr(m, '+');
+		errmsg_hex(m, phsize);
+		errmsg_str(m, " runs past the image (");
+		errmsg_hex(m, len);
+		errmsg_str(m, " bytes)");
 		return -ERR_TRUNCATED;
 	}
 	return 0;
@@ -274,7 +227,7 @@ static int check_header(const uint8_t *b, size_t len, struct msg *m)
 
 /* One PT_LOAD program header (index idx) into *s. */
 static int check_load(const uint8_t *ph, unsigned idx, size_t len, uint64_t user_lo,
-		      uint64_t user_hi, struct elf_segment *s, struct msg *m)
+		      uint64_t user_hi, struct elf_segment *s, struct errmsg *m)
 {
 	uint32_t flags = le32(ph + PH_FLAGS);
 	uint64_t offset = le64(ph + PH_OFFSET);
@@ -288,37 +241,37 @@ static int check_load(const uint8_t *ph, unsigned idx, size_t len, uint64_t user
 		return fail_seg(m, -ERR_BADFORMAT, idx, "is empty (memsz 0)");
 	if (filesz > memsz) {
 		m_seg(m, idx);
-		m_str(m, "filesz ");
-		m_hex(m, filesz);
-		m_str(m, " exceeds memsz ");
-		m_hex(m, memsz);
+		errmsg_str(m, "filesz ");
+		errmsg_hex(m, filesz);
+		errmsg_str(m, " exceeds memsz ");
+		errmsg_hex(m, memsz);
 		return -ERR_BADFORMAT;
 	}
 	if (offset > len || filesz > len - offset) {
 		m_seg(m, idx);
-		m_str(m, "file range ");
-		m_hex(m, offset);
-		m_chr(m, '+');
-		m_hex(m, filesz);
-		m_str(m, " runs past the image (");
-		m_hex(m, len);
-		m_str(m, " bytes)");
+		errmsg_str(m, "file range ");
+		errmsg_hex(m, offset);
+		errmsg_chr(m, '+');
+		errmsg_hex(m, filesz);
+		errmsg_str(m, " runs past the image (");
+		errmsg_hex(m, len);
+		errmsg_str(m, " bytes)");
 		return -ERR_TRUNCATED;
 	}
 	if ((align & (align - 1)) != 0) {
 		m_seg(m, idx);
-		m_str(m, "p_align ");
-		m_hex(m, align);
-		m_str(m, " is not a power of two");
+		errmsg_str(m, "p_align ");
+		errmsg_hex(m, align);
+		errmsg_str(m, " is not a power of two");
 		return -ERR_BADFORMAT;
 	}
 	if ((vaddr & (ELF_PAGE - 1)) != (offset & (ELF_PAGE - 1))) {
 		m_seg(m, idx);
-		m_str(m, "vaddr ");
-		m_hex(m, vaddr);
-		m_str(m, " and offset ");
-		m_hex(m, offset);
-		m_str(m, " differ modulo the page size (0x1000)");
+		errmsg_str(m, "vaddr ");
+		errmsg_hex(m, vaddr);
+		errmsg_str(m, " and offset ");
+		errmsg_hex(m, offset);
+		errmsg_str(m, " differ modulo the page size (0x1000)");
 		return -ERR_ALIGN;
 	}
 
@@ -335,15 +288,15 @@ static int check_load(const uint8_t *ph, unsigned idx, size_t len, uint64_t user
 
 	if (vaddr < user_lo || vaddr > user_hi || memsz > user_hi - vaddr) {
 		m_seg(m, idx);
-		m_str(m, "memory range ");
-		m_hex(m, vaddr);
-		m_chr(m, '+');
-		m_hex(m, memsz);
-		m_str(m, " lies outside user space [");
-		m_hex(m, user_lo);
-		m_str(m, ", ");
-		m_hex(m, user_hi);
-		m_chr(m, ')');
+		errmsg_str(m, "memory range ");
+		errmsg_hex(m, vaddr);
+		errmsg_chr(m, '+');
+		errmsg_hex(m, memsz);
+		errmsg_str(m, " lies outside user space [");
+		errmsg_hex(m, user_lo);
+		errmsg_str(m, ", ");
+		errmsg_hex(m, user_hi);
+		errmsg_chr(m, ')');
 		return -ERR_RANGE;
 	}
 
@@ -357,7 +310,7 @@ static int check_load(const uint8_t *ph, unsigned idx, size_t len, uint64_t user
 
 /* Refuses two segments on one page: their rights would conflict. Ends are
  * at most user_hi (page-aligned, so below 2^64 - 4096): rounding up cannot wrap. */
-static int check_overlap(const struct elf_image *out, const unsigned *idx, struct msg *m)
+static int check_overlap(const struct elf_image *out, const unsigned *idx, struct errmsg *m)
 {
 	unsigned i, j;
 	for (i = 0; i < out->nsegments; i++) {
@@ -369,13 +322,13 @@ static int check_overlap(const struct elf_image *out, const unsigned *idx, struc
 				page_down(out->seg[j].vaddr + out->seg[j].memsz + (ELF_PAGE - 1));
 			if (a_lo < b_hi && b_lo < a_hi) {
 				m_begin(m);
-				m_str(m, "segments ");
-				m_dec(m, idx[i]);
-				m_str(m, " and ");
-				m_dec(m, idx[j]);
-				m_str(m, " share the page at ");
-				m_hex(m, MAX(a_lo, b_lo));
-				m_str(m, " (their rights would conflict)");
+				errmsg_str(m, "segments ");
+				errmsg_dec(m, idx[i]);
+				errmsg_str(m, " and ");
+				errmsg_dec(m, idx[j]);
+				errmsg_str(m, " share the page at ");
+				errmsg_hex(m, MAX(a_lo, b_lo));
+				errmsg_str(m, " (their rights would conflict)");
 				return -ERR_BADFORMAT;
 			}
 		}
@@ -384,7 +337,7 @@ static int check_overlap(const struct elf_image *out, const unsigned *idx, struc
 }
 
 static int parse(const uint8_t *b, size_t len, uint64_t user_lo, uint64_t user_hi,
-		 struct elf_image *out, struct msg *m)
+		 struct elf_image *out, struct errmsg *m)
 {
 	unsigned idx[ELF_MAX_SEGMENTS]; /* program header index of each segment */
 	uint64_t phoff, entry;
@@ -415,11 +368,11 @@ static int parse(const uint8_t *b, size_t len, uint64_t user_lo, uint64_t user_h
 			return rc;
 		if (out->nsegments == ELF_MAX_SEGMENTS) {
 			m_begin(m);
-			m_str(m, "more than ");
-			m_dec(m, ELF_MAX_SEGMENTS);
-			m_str(m, " PT_LOAD segments (segment ");
-			m_dec(m, i);
-			m_str(m, " is one too many)");
+			errmsg_str(m, "more than ");
+			errmsg_dec(m, ELF_MAX_SEGMENTS);
+			errmsg_str(m, " PT_LOAD segments (segment ");
+			errmsg_dec(m, i);
+			errmsg_str(m, " is one too many)");
 			return -ERR_NOSPC;
 		}
 		idx[out->nsegments] = i;
@@ -434,9 +387,9 @@ static int parse(const uint8_t *b, size_t len, uint64_t user_lo, uint64_t user_h
 	entry = le64(b + EH_ENTRY);
 	if (entry & 1) {
 		m_begin(m);
-		m_str(m, "entry ");
-		m_hex(m, entry);
-		m_str(m, " is not 2-byte aligned");
+		errmsg_str(m, "entry ");
+		errmsg_hex(m, entry);
+		errmsg_str(m, " is not 2-byte aligned");
 		return -ERR_ALIGN;
 	}
 	for (i = 0; i < out->nsegments; i++) {
@@ -446,9 +399,9 @@ static int parse(const uint8_t *b, size_t len, uint64_t user_lo, uint64_t user_h
 	}
 	if (i == out->nsegments) {
 		m_begin(m);
-		m_str(m, "entry ");
-		m_hex(m, entry);
-		m_str(m, " is not inside an executable segment");
+		errmsg_str(m, "entry ");
+		errmsg_hex(m, entry);
+		errmsg_str(m, " is not inside an executable segment");
 		return -ERR_BADFORMAT;
 	}
 	out->entry = entry;
@@ -458,11 +411,10 @@ static int parse(const uint8_t *b, size_t len, uint64_t user_lo, uint64_t user_h
 int elf_parse(const void *image, size_t len, uint64_t user_lo, uint64_t user_hi,
 	      struct elf_image *out, char *err, size_t errlen)
 {
-	struct msg m = { err, errlen, 0 };
+	struct errmsg m;
 	int rc;
 
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	errmsg_init(&m, err, errlen);
 	if (out == NULL)
 		return fail(&m, -ERR_INVAL, "no output buffer");
 	clear_image(out);
@@ -471,11 +423,11 @@ int elf_parse(const void *image, size_t len, uint64_t user_lo, uint64_t user_hi,
 	if (user_lo >= user_hi || (user_lo & (ELF_PAGE - 1)) != 0 ||
 	    (user_hi & (ELF_PAGE - 1)) != 0) {
 		m_begin(&m);
-		m_str(&m, "bad user range [");
-		m_hex(&m, user_lo);
-		m_str(&m, ", ");
-		m_hex(&m, user_hi);
-		m_str(&m, ") (must be page-aligned and non-empty)");
+		errmsg_str(&m, "bad user range [");
+		errmsg_hex(&m, user_lo);
+		errmsg_str(&m, ", ");
+		errmsg_hex(&m, user_hi);
+		errmsg_str(&m, ") (must be page-aligned and non-empty)");
 		return -ERR_INVAL;
 	}
 	rc = parse(image, len, user_lo, user_hi, out, &m);

@@ -31,6 +31,7 @@
  * No tables of pointers and no switch statements: the code stays correct
  * whatever address it runs at, relocated or not.
  */
+#include "kernel/errmsg.h"
 #include "kernel/fdt.h"
 #include "kernel/types.h"
 #include <pagoda/errno.h>
@@ -108,8 +109,7 @@ struct ctx {
 	uint32_t st_off, st_end;  /* structure block [st_off, st_end) */
 	uint32_t str_off, str_end; /* strings block [str_off, str_end) */
 	struct fdt_info *out;
-	char *err;
-	size_t errlen, epos;
+	struct errmsg em;         /* the caller's err buffer */
 	int pass; /* 1 or 2 */
 
 	struct level lv[FDT_MAX_DEPTH];
@@ -194,84 +194,49 @@ static uint32_t align4(uint32_t x)
 
 /* --------------------------------------------------------------- errors -- */
 
-static void e_chr(struct ctx *c, char ch)
-{
-	if (c->err != NULL && c->epos + 1 < c->errlen) {
-		c->err[c->epos++] = ch;
-		c->err[c->epos] = '\0';
-	}
-}
-
-static void e_strn(struct ctx *c, const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n && s[i] != '\0'; i++)
-		e_chr(c, s[i]);
-}
-
-static void e_str(struct ctx *c, const char *s)
-{
-	while (*s != '\0')
-		e_chr(c, *s++);
-}
-
-static void e_hex(struct ctx *c, uint64_t v)
-{
-	char d[16];
-	int n = 0;
-	e_str(c, "0x");
-	do {
-		unsigned x = (unsigned)(v & 0xf);
-		d[n++] = (char)(x < 10 ? '0' + x : 'a' + x - 10);
-		v >>= 4;
-	} while (v != 0);
-	while (n > 0)
-		e_chr(c, d[--n]);
-}
-
-static void e_dec(struct ctx *c, uint64_t v)
-{
-	char d[20];
-	int n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		e_chr(c, d[--n]);
-}
-
 /* Starts a new message: "fdt: ". */
 static void e_begin(struct ctx *c)
 {
-	c->epos = 0;
-	if (c->err != NULL && c->errlen > 0)
-		c->err[0] = '\0';
-	e_str(c, "fdt: ");
+	errmsg_begin(&c->em, "fdt: ");
 }
 
 /* The current node's path ("/" outside any node). */
 static void e_path(struct ctx *c)
 {
 	if (c->depth == 0) {
-		e_str(c, "/");
+		errmsg_str(&c->em, "/");
 		return;
 	}
-	e_strn(c, c->path, c->path_len);
+	errmsg_strn(&c->em, c->path, c->path_len);
 	if (c->lv[c->depth - 1].truncated)
-		e_str(c, "...");
+		errmsg_str(&c->em, "...");
+}
+
+/* Starts "fdt: property 'NAME' of PATH". */
+static void e_prop(struct ctx *c, const char *name)
+{
+	e_begin(c);
+	errmsg_str(&c->em, "property '");
+	errmsg_str(&c->em, name);
+	errmsg_str(&c->em, "' of ");
+	e_path(c);
+}
+
+/* Starts "fdt: property 'NAME' of PATH is LEN bytes long, not " (the caller ends it). */
+static void e_prop_len(struct ctx *c, const char *name, uint32_t len)
+{
+	e_prop(c, name);
+	errmsg_str(&c->em, " is ");
+	errmsg_dec(&c->em, len);
+	errmsg_str(&c->em, " bytes long, not ");
 }
 
 /* "fdt: property 'NAME' of PATH WHAT" */
 static int fail_prop(struct ctx *c, int code, const struct prop_ref *p, const char *what)
 {
-	e_begin(c);
-	e_str(c, "property '");
-	e_str(c, (const char *)c->b + p->name);
-	e_str(c, "' of ");
-	e_path(c);
-	e_chr(c, ' ');
-	e_str(c, what);
+	e_prop(c, (const char *)c->b + p->name);
+	errmsg_chr(&c->em, ' ');
+	errmsg_str(&c->em, what);
 	return code;
 }
 
@@ -279,10 +244,10 @@ static int fail_prop(struct ctx *c, int code, const struct prop_ref *p, const ch
 static int fail_node(struct ctx *c, int code, const char *what)
 {
 	e_begin(c);
-	e_str(c, "node ");
+	errmsg_str(&c->em, "node ");
 	e_path(c);
-	e_chr(c, ' ');
-	e_str(c, what);
+	errmsg_chr(&c->em, ' ');
+	errmsg_str(&c->em, what);
 	return code;
 }
 
@@ -290,9 +255,9 @@ static int fail_node(struct ctx *c, int code, const char *what)
 static int fail_at(struct ctx *c, int code, const char *what, uint32_t off)
 {
 	e_begin(c);
-	e_str(c, what);
-	e_str(c, " at offset ");
-	e_hex(c, off);
+	errmsg_str(&c->em, what);
+	errmsg_str(&c->em, " at offset ");
+	errmsg_hex(&c->em, off);
 	return code;
 }
 
@@ -337,14 +302,8 @@ static int prop_u32(struct ctx *c, const struct prop_ref *p, uint32_t *v)
 {
 	*v = 0;
 	if (p->len != 4) {
-		e_begin(c);
-		e_str(c, "property '");
-		e_str(c, (const char *)c->b + p->name);
-		e_str(c, "' of ");
-		e_path(c);
-		e_str(c, " is ");
-		e_dec(c, p->len);
-		e_str(c, " bytes long, not a 4-byte cell");
+		e_prop_len(c, (const char *)c->b + p->name, p->len);
+		errmsg_str(&c->em, "a 4-byte cell");
 		return -ERR_BADFORMAT;
 	}
 	*v = be32(c->b + p->val);
@@ -362,14 +321,8 @@ static int prop_u32_u64(struct ctx *c, const struct prop_ref *p, uint64_t *v)
 		*v = be64(c->b + p->val);
 		return 0;
 	}
-	e_begin(c);
-	e_str(c, "property '");
-	e_str(c, (const char *)c->b + p->name);
-	e_str(c, "' of ");
-	e_path(c);
-	e_str(c, " is ");
-	e_dec(c, p->len);
-	e_str(c, " bytes long, not 4 or 8");
+	e_prop_len(c, (const char *)c->b + p->name, p->len);
+	errmsg_str(&c->em, "4 or 8");
 	return -ERR_BADFORMAT;
 }
 
@@ -378,14 +331,8 @@ static int prop_first_cell(struct ctx *c, const struct prop_ref *p, uint32_t *v)
 {
 	*v = 0;
 	if (p->len < 4 || p->len % 4 != 0) {
-		e_begin(c);
-		e_str(c, "property '");
-		e_str(c, (const char *)c->b + p->name);
-		e_str(c, "' of ");
-		e_path(c);
-		e_str(c, " is ");
-		e_dec(c, p->len);
-		e_str(c, " bytes long, not a non-empty list of cells");
+		e_prop_len(c, (const char *)c->b + p->name, p->len);
+		errmsg_str(&c->em, "a non-empty list of cells");
 		return -ERR_BADFORMAT;
 	}
 	*v = be32(c->b + p->val);
@@ -401,28 +348,23 @@ static int reg_count(struct ctx *c, const struct prop_ref *p, unsigned *count)
 		sc = c->lv[c->depth - 2].size_cells;
 	}
 	if (ac > 2 || sc > 2) {
-		e_begin(c);
-		e_str(c, "property 'reg' of ");
-		e_path(c);
-		e_str(c, " uses ");
-		e_dec(c, ac);
-		e_str(c, " address and ");
-		e_dec(c, sc);
-		e_str(c, " size cells (from its parent); at most 2 of each are supported");
+		e_prop(c, "reg");
+		errmsg_str(&c->em, " uses ");
+		errmsg_dec(&c->em, ac);
+		errmsg_str(&c->em, " address and ");
+		errmsg_dec(&c->em, sc);
+		errmsg_str(&c->em,
+			   " size cells (from its parent); at most 2 of each are supported");
 		return -ERR_RANGE;
 	}
 	entry = 4 * (ac + sc);
 	if (entry == 0 || p->len % entry != 0) {
-		e_begin(c);
-		e_str(c, "property 'reg' of ");
-		e_path(c);
-		e_str(c, " is ");
-		e_dec(c, p->len);
-		e_str(c, " bytes long, not a multiple of ");
-		e_dec(c, ac);
-		e_str(c, "+");
-		e_dec(c, sc);
-		e_str(c, " cells");
+		e_prop_len(c, "reg", p->len);
+		errmsg_str(&c->em, "a multiple of ");
+		errmsg_dec(&c->em, ac);
+		errmsg_str(&c->em, "+");
+		errmsg_dec(&c->em, sc);
+		errmsg_str(&c->em, " cells");
 		return -ERR_BADFORMAT;
 	}
 	*count = p->len / entry;
@@ -477,33 +419,33 @@ static int add_range(struct ctx *c, struct fdt_range *arr, unsigned cap, unsigne
 		return 0;
 	if (base + size - 1 < base) {
 		e_begin(c);
-		e_str(c, what);
-		e_str(c, " range ");
-		e_hex(c, base);
-		e_str(c, " + ");
-		e_hex(c, size);
+		errmsg_str(&c->em, what);
+		errmsg_str(&c->em, " range ");
+		errmsg_hex(&c->em, base);
+		errmsg_str(&c->em, " + ");
+		errmsg_hex(&c->em, size);
 		if (c->depth > 0) {
-			e_str(c, " in ");
+			errmsg_str(&c->em, " in ");
 			e_path(c);
 		}
-		e_str(c, " wraps past the end of the address space");
+		errmsg_str(&c->em, " wraps past the end of the address space");
 		return -ERR_RANGE;
 	}
 	if (*n >= cap) {
 		e_begin(c);
-		e_str(c, "more than ");
-		e_dec(c, cap);
-		e_chr(c, ' ');
-		e_str(c, what);
-		e_str(c, " ranges (");
+		errmsg_str(&c->em, "more than ");
+		errmsg_dec(&c->em, cap);
+		errmsg_chr(&c->em, ' ');
+		errmsg_str(&c->em, what);
+		errmsg_str(&c->em, " ranges (");
 		if (c->depth > 0) {
-			e_str(c, "at ");
+			errmsg_str(&c->em, "at ");
 			e_path(c);
-			e_str(c, ", ");
+			errmsg_str(&c->em, ", ");
 		}
-		e_str(c, "base ");
-		e_hex(c, base);
-		e_chr(c, ')');
+		errmsg_str(&c->em, "base ");
+		errmsg_hex(&c->em, base);
+		errmsg_chr(&c->em, ')');
 		return -ERR_NOSPC;
 	}
 	arr[*n].base = base;
@@ -600,13 +542,13 @@ static int do_chosen(struct ctx *c)
 			return rc;
 		if (end < start) {
 			e_begin(c);
-			e_str(c, "initrd in ");
+			errmsg_str(&c->em, "initrd in ");
 			e_path(c);
-			e_str(c, " ends (");
-			e_hex(c, end);
-			e_str(c, ") before it starts (");
-			e_hex(c, start);
-			e_chr(c, ')');
+			errmsg_str(&c->em, " ends (");
+			errmsg_hex(&c->em, end);
+			errmsg_str(&c->em, ") before it starts (");
+			errmsg_hex(&c->em, start);
+			errmsg_chr(&c->em, ')');
 			return -ERR_BADFORMAT;
 		}
 		out->initrd_start = start;
@@ -636,31 +578,31 @@ static int do_cpu(struct ctx *c)
 	reg_get(c, &c->np[P_REG], 0, &id, &unused);
 	if (id > 0xffffffffu) {
 		e_begin(c);
-		e_str(c, "hart id ");
-		e_hex(c, id);
-		e_str(c, " of ");
+		errmsg_str(&c->em, "hart id ");
+		errmsg_hex(&c->em, id);
+		errmsg_str(&c->em, " of ");
 		e_path(c);
-		e_str(c, " does not fit 32 bits");
+		errmsg_str(&c->em, " does not fit 32 bits");
 		return -ERR_RANGE;
 	}
 	for (i = 0; i < out->nharts; i++) {
 		if (out->harts[i].hartid == id) {
 			e_begin(c);
-			e_str(c, "hart id ");
-			e_dec(c, id);
-			e_str(c, " of ");
+			errmsg_str(&c->em, "hart id ");
+			errmsg_dec(&c->em, id);
+			errmsg_str(&c->em, " of ");
 			e_path(c);
-			e_str(c, " appears twice in /cpus");
+			errmsg_str(&c->em, " appears twice in /cpus");
 			return -ERR_BADFORMAT;
 		}
 	}
 	if (out->nharts >= FDT_MAX_HARTS) {
 		e_begin(c);
-		e_str(c, "more than ");
-		e_dec(c, FDT_MAX_HARTS);
-		e_str(c, " harts (at ");
+		errmsg_str(&c->em, "more than ");
+		errmsg_dec(&c->em, FDT_MAX_HARTS);
+		errmsg_str(&c->em, " harts (at ");
 		e_path(c);
-		e_chr(c, ')');
+		errmsg_chr(&c->em, ')');
 		return -ERR_NOSPC;
 	}
 	rc = node_enabled(c, &enabled);
@@ -713,13 +655,13 @@ static int do_cpu_intc(struct ctx *c)
 	for (i = 0; i + 1 < out->nharts; i++) {
 		if (out->harts[i].intc_phandle == ph) {
 			e_begin(c);
-			e_str(c, "phandle ");
-			e_hex(c, ph);
-			e_str(c, " of ");
+			errmsg_str(&c->em, "phandle ");
+			errmsg_hex(&c->em, ph);
+			errmsg_str(&c->em, " of ");
 			e_path(c);
-			e_str(c, " is also that of hart ");
-			e_dec(c, out->harts[i].hartid);
-			e_str(c, "'s interrupt controller");
+			errmsg_str(&c->em, " is also that of hart ");
+			errmsg_dec(&c->em, out->harts[i].hartid);
+			errmsg_str(&c->em, "'s interrupt controller");
 			return -ERR_BADFORMAT;
 		}
 	}
@@ -739,32 +681,24 @@ static int plic_contexts(struct ctx *c)
 	if (p->name == 0)
 		return 0;
 	if (p->len % 4 != 0) {
-		e_begin(c);
-		e_str(c, "property 'interrupts-extended' of ");
-		e_path(c);
-		e_str(c, " is ");
-		e_dec(c, p->len);
-		e_str(c, " bytes long, not a list of cells");
+		e_prop_len(c, "interrupts-extended", p->len);
+		errmsg_str(&c->em, "a list of cells");
 		return -ERR_BADFORMAT;
 	}
 	cells = p->len / 4;
 	if (cells % 2 != 0) {
-		e_begin(c);
-		e_str(c, "property 'interrupts-extended' of ");
-		e_path(c);
-		e_str(c, " has ");
-		e_dec(c, cells);
-		e_str(c, " cells, not (phandle, irq) pairs");
+		e_prop(c, "interrupts-extended");
+		errmsg_str(&c->em, " has ");
+		errmsg_dec(&c->em, cells);
+		errmsg_str(&c->em, " cells, not (phandle, irq) pairs");
 		return -ERR_BADFORMAT;
 	}
 	if (cells / 2 > FDT_MAX_PLIC_CONTEXTS) {
-		e_begin(c);
-		e_str(c, "property 'interrupts-extended' of ");
-		e_path(c);
-		e_str(c, " lists ");
-		e_dec(c, cells / 2);
-		e_str(c, " PLIC contexts, more than ");
-		e_dec(c, FDT_MAX_PLIC_CONTEXTS);
+		e_prop(c, "interrupts-extended");
+		errmsg_str(&c->em, " lists ");
+		errmsg_dec(&c->em, cells / 2);
+		errmsg_str(&c->em, " PLIC contexts, more than ");
+		errmsg_dec(&c->em, FDT_MAX_PLIC_CONTEXTS);
 		return -ERR_NOSPC;
 	}
 	for (i = 0; i < cells / 2; i++) {
@@ -814,11 +748,11 @@ static int do_virtio(struct ctx *c)
 	int rc;
 	if (out->nvirtio >= FDT_MAX_VIRTIO) {
 		e_begin(c);
-		e_str(c, "more than ");
-		e_dec(c, FDT_MAX_VIRTIO);
-		e_str(c, " virtio,mmio nodes (at ");
+		errmsg_str(&c->em, "more than ");
+		errmsg_dec(&c->em, FDT_MAX_VIRTIO);
+		errmsg_str(&c->em, " virtio,mmio nodes (at ");
 		e_path(c);
-		e_chr(c, ')');
+		errmsg_chr(&c->em, ')');
 		return -ERR_NOSPC;
 	}
 	v = &out->virtio[out->nvirtio];
@@ -1036,27 +970,27 @@ static int read_prop(struct ctx *c, uint32_t tokpos, struct prop_ref *p, uint32_
 	nameoff = be32(c->b + pos + 4);
 	if (nameoff >= c->str_end - c->str_off) {
 		e_begin(c);
-		e_str(c, "property at offset ");
-		e_hex(c, tokpos);
-		e_str(c, " of ");
+		errmsg_str(&c->em, "property at offset ");
+		errmsg_hex(&c->em, tokpos);
+		errmsg_str(&c->em, " of ");
 		e_path(c);
-		e_str(c, " has name offset ");
-		e_hex(c, nameoff);
-		e_str(c, " outside the strings block (size ");
-		e_hex(c, c->str_end - c->str_off);
-		e_chr(c, ')');
+		errmsg_str(&c->em, " has name offset ");
+		errmsg_hex(&c->em, nameoff);
+		errmsg_str(&c->em, " outside the strings block (size ");
+		errmsg_hex(&c->em, c->str_end - c->str_off);
+		errmsg_chr(&c->em, ')');
 		return -ERR_BADFORMAT;
 	}
 	nlen = (uint32_t)str_nlen(c->b + c->str_off + nameoff, c->str_end - c->str_off - nameoff);
 	if (nlen == c->str_end - c->str_off - nameoff) {
 		e_begin(c);
-		e_str(c, "name of property at offset ");
-		e_hex(c, tokpos);
-		e_str(c, " of ");
+		errmsg_str(&c->em, "name of property at offset ");
+		errmsg_hex(&c->em, tokpos);
+		errmsg_str(&c->em, " of ");
 		e_path(c);
-		e_str(c, " (strings offset ");
-		e_hex(c, nameoff);
-		e_str(c, ") runs past the strings block unterminated");
+		errmsg_str(&c->em, " (strings offset ");
+		errmsg_hex(&c->em, nameoff);
+		errmsg_str(&c->em, ") runs past the strings block unterminated");
 		return -ERR_TRUNCATED;
 	}
 	p->name = c->str_off + nameoff;
@@ -1075,14 +1009,10 @@ static int cells_prop(struct ctx *c, const struct prop_ref *p, uint8_t *dst)
 	if (rc < 0)
 		return rc;
 	if (v > FDT_MAX_CELLS_DECL) {
-		e_begin(c);
-		e_str(c, "property '");
-		e_str(c, (const char *)c->b + p->name);
-		e_str(c, "' of ");
-		e_path(c);
-		e_str(c, " is ");
-		e_dec(c, v);
-		e_str(c, "; at most 4 makes sense");
+		e_prop(c, (const char *)c->b + p->name);
+		errmsg_str(&c->em, " is ");
+		errmsg_dec(&c->em, v);
+		errmsg_str(&c->em, "; at most 4 makes sense");
 		return -ERR_BADFORMAT;
 	}
 	*dst = (uint8_t)v;
@@ -1099,12 +1029,12 @@ static int push_node(struct ctx *c, uint32_t name, uint32_t nlen, uint32_t after
 
 	if (c->depth >= FDT_MAX_DEPTH) {
 		e_begin(c);
-		e_str(c, "nodes nest deeper than ");
-		e_dec(c, FDT_MAX_DEPTH);
-		e_str(c, " levels at ");
+		errmsg_str(&c->em, "nodes nest deeper than ");
+		errmsg_dec(&c->em, FDT_MAX_DEPTH);
+		errmsg_str(&c->em, " levels at ");
 		e_path(c);
-		e_chr(c, '/');
-		e_strn(c, s, nlen);
+		errmsg_chr(&c->em, '/');
+		errmsg_strn(&c->em, s, nlen);
 		return -ERR_NOSPC;
 	}
 	if (parent != NULL) {
@@ -1183,11 +1113,11 @@ static int walk(struct ctx *c)
 		uint32_t tok, tokpos = pos;
 		if (pos > c->st_end || c->st_end - pos < 4) {
 			e_begin(c);
-			e_str(c, "struct block ends (offset ");
-			e_hex(c, c->st_end);
-			e_str(c, ") without FDT_END");
+			errmsg_str(&c->em, "struct block ends (offset ");
+			errmsg_hex(&c->em, c->st_end);
+			errmsg_str(&c->em, ") without FDT_END");
 			if (c->depth > 0) {
-				e_str(c, ", inside ");
+				errmsg_str(&c->em, ", inside ");
 				e_path(c);
 			}
 			return -ERR_TRUNCATED;
@@ -1257,13 +1187,13 @@ static int walk(struct ctx *c)
 		} else if (tok == FDT_END) {
 			if (c->depth != 0) {
 				e_begin(c);
-				e_str(c, "FDT_END at offset ");
-				e_hex(c, tokpos);
-				e_str(c, " inside ");
+				errmsg_str(&c->em, "FDT_END at offset ");
+				errmsg_hex(&c->em, tokpos);
+				errmsg_str(&c->em, " inside ");
 				e_path(c);
-				e_str(c, " (open nodes: ");
-				e_dec(c, c->depth);
-				e_chr(c, ')');
+				errmsg_str(&c->em, " (open nodes: ");
+				errmsg_dec(&c->em, c->depth);
+				errmsg_chr(&c->em, ')');
 				return -ERR_BADFORMAT;
 			}
 			if (!root_seen)
@@ -1272,12 +1202,12 @@ static int walk(struct ctx *c)
 			return 0;
 		} else {
 			e_begin(c);
-			e_str(c, "unknown token ");
-			e_hex(c, tok);
-			e_str(c, " at offset ");
-			e_hex(c, tokpos);
+			errmsg_str(&c->em, "unknown token ");
+			errmsg_hex(&c->em, tok);
+			errmsg_str(&c->em, " at offset ");
+			errmsg_hex(&c->em, tokpos);
 			if (c->depth > 0) {
-				e_str(c, " in ");
+				errmsg_str(&c->em, " in ");
 				e_path(c);
 			}
 			return -ERR_BADFORMAT;
@@ -1323,9 +1253,9 @@ static int resolve_stdout(struct ctx *c)
 			size_t vn = str_nlen(c->b + p.val, p.len);
 			if (vn == p.len) {
 				e_begin(c);
-				e_str(c, "alias '");
-				e_str(c, (const char *)c->b + p.name);
-				e_str(c, "' in /aliases is not a NUL-terminated string");
+				errmsg_str(&c->em, "alias '");
+				errmsg_str(&c->em, (const char *)c->b + p.name);
+				errmsg_str(&c->em, "' in /aliases is not a NUL-terminated string");
 				return -ERR_BADFORMAT;
 			}
 			n = 0;
@@ -1341,6 +1271,24 @@ static int resolve_stdout(struct ctx *c)
 	return 0;
 }
 
+/* "fdt: WHAT block OFF + SIZE lies outside the blob (header 0x28, totalsize TOTAL)" */
+static int fail_block(struct ctx *c, const char *what, uint32_t off, uint32_t size,
+		      uint32_t total)
+{
+	e_begin(c);
+	errmsg_str(&c->em, what);
+	errmsg_str(&c->em, " block ");
+	errmsg_hex(&c->em, off);
+	errmsg_str(&c->em, " + ");
+	errmsg_hex(&c->em, size);
+	errmsg_str(&c->em, " lies outside the blob (header ");
+	errmsg_hex(&c->em, FDT_HEADER_SIZE);
+	errmsg_str(&c->em, ", totalsize ");
+	errmsg_hex(&c->em, total);
+	errmsg_chr(&c->em, ')');
+	return -ERR_BADFORMAT;
+}
+
 static int check_header(struct ctx *c, size_t avail)
 {
 	const uint8_t *b = c->b;
@@ -1348,41 +1296,41 @@ static int check_header(struct ctx *c, size_t avail)
 
 	if (avail < 8) {
 		e_begin(c);
-		e_str(c, "blob is ");
-		e_dec(c, avail);
-		e_str(c, " bytes, shorter than a header");
+		errmsg_str(&c->em, "blob is ");
+		errmsg_dec(&c->em, avail);
+		errmsg_str(&c->em, " bytes, shorter than a header");
 		return -ERR_TRUNCATED;
 	}
 	if (be32(b) != FDT_MAGIC) {
 		e_begin(c);
-		e_str(c, "bad magic ");
-		e_hex(c, be32(b));
-		e_str(c, " (expected 0xd00dfeed)");
+		errmsg_str(&c->em, "bad magic ");
+		errmsg_hex(&c->em, be32(b));
+		errmsg_str(&c->em, " (expected 0xd00dfeed)");
 		return -ERR_BADFORMAT;
 	}
 	total = be32(b + 4);
 	if (total < FDT_HEADER_SIZE) {
 		e_begin(c);
-		e_str(c, "totalsize ");
-		e_hex(c, total);
-		e_str(c, " is smaller than the header");
+		errmsg_str(&c->em, "totalsize ");
+		errmsg_hex(&c->em, total);
+		errmsg_str(&c->em, " is smaller than the header");
 		return -ERR_BADFORMAT;
 	}
 	if (total > FDT_MAX_SIZE) {
 		e_begin(c);
-		e_str(c, "totalsize ");
-		e_hex(c, total);
-		e_str(c, " exceeds the limit FDT_MAX_SIZE ");
-		e_hex(c, FDT_MAX_SIZE);
+		errmsg_str(&c->em, "totalsize ");
+		errmsg_hex(&c->em, total);
+		errmsg_str(&c->em, " exceeds the limit FDT_MAX_SIZE ");
+		errmsg_hex(&c->em, FDT_MAX_SIZE);
 		return -ERR_RANGE;
 	}
 	if (total > avail) {
 		e_begin(c);
-		e_str(c, "totalsize ");
-		e_hex(c, total);
-		e_str(c, " exceeds the ");
-		e_hex(c, avail);
-		e_str(c, " bytes available");
+		errmsg_str(&c->em, "totalsize ");
+		errmsg_hex(&c->em, total);
+		errmsg_str(&c->em, " exceeds the ");
+		errmsg_hex(&c->em, avail);
+		errmsg_str(&c->em, " bytes available");
 		return -ERR_TRUNCATED;
 	}
 	c->total = total;
@@ -1395,50 +1343,28 @@ static int check_header(struct ctx *c, size_t avail)
 	size_st = be32(b + 36);
 	if (version < FDT_VERSION_MIN || last_comp > FDT_LAST_COMP_MAX || last_comp > version) {
 		e_begin(c);
-		e_str(c, "unsupported version ");
-		e_dec(c, version);
-		e_str(c, " (last compatible ");
-		e_dec(c, last_comp);
-		e_str(c, "); need version >= 16 readable as 17");
+		errmsg_str(&c->em, "unsupported version ");
+		errmsg_dec(&c->em, version);
+		errmsg_str(&c->em, " (last compatible ");
+		errmsg_dec(&c->em, last_comp);
+		errmsg_str(&c->em, "); need version >= 16 readable as 17");
 		return -ERR_BADFORMAT;
 	}
 	if (version < 17) /* no size_dt_struct: the block runs to the end */
 		size_st = off_st <= total ? total - off_st : 0;
-	if (off_st < FDT_HEADER_SIZE || off_st > total || size_st > total - off_st) {
-		e_begin(c);
-		e_str(c, "struct block ");
-		e_hex(c, off_st);
-		e_str(c, " + ");
-		e_hex(c, size_st);
-		e_str(c, " lies outside the blob (header ");
-		e_hex(c, FDT_HEADER_SIZE);
-		e_str(c, ", totalsize ");
-		e_hex(c, total);
-		e_chr(c, ')');
-		return -ERR_BADFORMAT;
-	}
+	if (off_st < FDT_HEADER_SIZE || off_st > total || size_st > total - off_st)
+		return fail_block(c, "struct", off_st, size_st, total);
 	if (off_st % 4 != 0)
 		return fail_at(c, -ERR_BADFORMAT, "struct block is not 4-byte aligned", off_st);
-	if (off_str < FDT_HEADER_SIZE || off_str > total || size_str > total - off_str) {
-		e_begin(c);
-		e_str(c, "strings block ");
-		e_hex(c, off_str);
-		e_str(c, " + ");
-		e_hex(c, size_str);
-		e_str(c, " lies outside the blob (header ");
-		e_hex(c, FDT_HEADER_SIZE);
-		e_str(c, ", totalsize ");
-		e_hex(c, total);
-		e_chr(c, ')');
-		return -ERR_BADFORMAT;
-	}
+	if (off_str < FDT_HEADER_SIZE || off_str > total || size_str > total - off_str)
+		return fail_block(c, "strings", off_str, size_str, total);
 	if (off_rsv < FDT_HEADER_SIZE || off_rsv > total) {
 		e_begin(c);
-		e_str(c, "memory reservation block offset ");
-		e_hex(c, off_rsv);
-		e_str(c, " lies outside the blob (totalsize ");
-		e_hex(c, total);
-		e_chr(c, ')');
+		errmsg_str(&c->em, "memory reservation block offset ");
+		errmsg_hex(&c->em, off_rsv);
+		errmsg_str(&c->em, " lies outside the blob (totalsize ");
+		errmsg_hex(&c->em, total);
+		errmsg_chr(&c->em, ')');
 		return -ERR_BADFORMAT;
 	}
 	if (off_rsv % 8 != 0)
@@ -1461,11 +1387,12 @@ static int read_rsvmap(struct ctx *c)
 		int rc;
 		if (c->total - pos < 16) {
 			e_begin(c);
-			e_str(c, "memory reservation block at ");
-			e_hex(c, be32(c->b + 16));
-			e_str(c, " has no terminating entry before the end of the blob (");
-			e_hex(c, c->total);
-			e_chr(c, ')');
+			errmsg_str(&c->em, "memory reservation block at ");
+			errmsg_hex(&c->em, be32(c->b + 16));
+			errmsg_str(&c->em,
+				   " has no terminating entry before the end of the blob (");
+			errmsg_hex(&c->em, c->total);
+			errmsg_chr(&c->em, ')');
 			return -ERR_TRUNCATED;
 		}
 		base = be64(c->b + pos);
@@ -1489,13 +1416,10 @@ int fdt_parse(const void *blob, size_t avail, struct fdt_info *out, char *err, s
 	zero_bytes(&c, sizeof c);
 	c.b = blob;
 	c.out = out;
-	c.err = err;
-	c.errlen = errlen;
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	errmsg_init(&c.em, err, errlen);
 	if (out == NULL || (blob == NULL && avail > 0)) {
 		e_begin(&c);
-		e_str(&c, "NULL blob or result");
+		errmsg_str(&c.em, "NULL blob or result");
 		return -ERR_INVAL;
 	}
 	zero_bytes(out, sizeof *out);

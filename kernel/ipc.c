@@ -2,6 +2,7 @@
 
 #include <pagoda/errno.h>
 
+#include "kernel/fault.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "kernel/waitq.h"
@@ -47,6 +48,12 @@ static void deliver(struct thread *to, const struct message *msg, uint32_t badge
 
 static void fail_blocked(struct thread *t, long err)
 {
+	if (t->fault.pending) {
+		/* A faulting thread has no registers to take an error: it dies. */
+		fault_abandon(t, err == -ERR_NOREPLY ? "the pager dropped the fault" :
+				 "the pager went away", err);
+		return;
+	}
 	t->ctx.regs[REG_A0] = (uint64_t)err;
 	t->state = THREAD_RUNNING;
 	t->blocked_on = NULL;
@@ -176,6 +183,18 @@ void endpoint_destroy(struct endpoint *ep)
 		fail_blocked(t, -ERR_DEAD);
 }
 
+void endpoint_release(struct endpoint *ep)
+{
+	struct process *p = ep->obj.owner;
+	if (!p)
+		return;
+	for (struct endpoint **pp = &p->endpoints; *pp; pp = &(*pp)->owner_next)
+		if (*pp == ep) {
+			*pp = ep->owner_next;
+			break;
+		}
+}
+
 void notification_destroy(struct notification *n)
 {
 	struct thread *t;
@@ -183,7 +202,7 @@ void notification_destroy(struct notification *n)
 		fail_blocked(t, -ERR_DEAD);
 }
 
-void ipc_cancel(struct thread *t)
+void ipc_cancel_wait(struct thread *t)
 {
 	switch (t->state) {
 	case THREAD_BLOCKED_SEND:
@@ -205,6 +224,11 @@ void ipc_cancel(struct thread *t)
 		break;
 	}
 	t->blocked_on = NULL;
+}
+
+void ipc_cancel(struct thread *t)
+{
+	ipc_cancel_wait(t);
 	/* A caller waiting for this thread's reply will never get one. */
 	if (t->reply_to) {
 		struct thread *caller = t->reply_to;

@@ -17,6 +17,7 @@
 
 struct endpoint {
 	struct kobject obj;
+	struct endpoint *owner_next; /* the creating process's list: it dies with it */
 	struct thread *senders;   /* FIFO of threads blocked sending */
 	struct thread *receivers; /* FIFO of threads blocked receiving */
 };
@@ -44,6 +45,9 @@ void notification_signal(struct notification *n, uint64_t bits);
 /* Takes the bits, or blocks self until there are some. */
 void notification_wait(struct thread *self, struct notification *n);
 
+/* Unlinks ep from its creator's list (kobj_put's last reference). */
+void endpoint_release(struct endpoint *ep);
+
 /* Wakes every thread queued on the object with -ERR_DEAD. */
 void endpoint_destroy(struct endpoint *ep);
 void notification_destroy(struct notification *n);
@@ -54,6 +58,10 @@ void notification_destroy(struct notification *n);
  * waiting on t's reply gets -ERR_DEAD.
  */
 void ipc_cancel(struct thread *t);
+
+/* Takes t off the queue it waits in, or out of its pending reply; unlike
+ * ipc_cancel, leaves alone the caller t itself owes a reply. */
+void ipc_cancel_wait(struct thread *t);
 
 /* Drops the reference a message holds on its handle, if any. */
 void message_release(struct message *msg);

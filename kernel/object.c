@@ -88,6 +88,9 @@ static void release(struct kobject *obj)
 	case KOBJ_THREAD:
 		thread_release((struct thread *)obj);
 		break;
+	case KOBJ_ENDPOINT:
+		endpoint_release((struct endpoint *)obj);
+		break;
 	default:
 		break;
 	}

@@ -118,6 +118,9 @@ void process_exit(struct process *p, long code)
 		thread_stop(p->threads);
 		thread_unlink(p->threads);
 	}
+	/* Its endpoints die with it (whoever holds them learns -ERR_DEAD). */
+	for (struct endpoint *ep = p->endpoints; ep; ep = ep->owner_next)
+		kobj_destroy(&ep->obj);
 	for (long h = 0; h < HANDLE_TABLE_SIZE; h++)
 		if (p->handles[h].obj)
 			handle_clear(p, h);

@@ -28,6 +28,7 @@ enum thread_state {
 
 struct endpoint;
 struct notification;
+struct region;
 
 struct thread {
 	struct kobject obj;      /* first, as in every kernel object */
@@ -48,6 +49,20 @@ struct thread {
 	struct message pending;     /* a queued sender's message */
 	struct thread *reply_to;    /* the caller this thread must reply to */
 	struct thread *replier;     /* while BLOCKED_REPLY: who will reply */
+
+	/* A page fault waiting for its pager (kernel/fault.c). */
+	struct {
+		bool pending;
+		struct region *region;
+		uint64_t addr;
+		uint32_t access;        /* FAULT_READ/WRITE/EXEC */
+		uint64_t deadline;      /* timer tick, 0 = none */
+		struct thread *timed_next;
+	} fault;
+	/* Set when the thread must die the next time it is picked to run
+	 * (killing it on the spot could reenter the code that found out). */
+	const char *doom_reason;
+	long doom_detail;
 };
 
 struct process {
@@ -63,6 +78,7 @@ struct process {
 	bool exited;
 	long exit_code;
 	struct thread *waiters;     /* threads in process_wait on us */
+	struct endpoint *endpoints; /* endpoints it created: they die with it */
 };
 
 /* The thread running on this hart (NULL while idle). */

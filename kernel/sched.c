@@ -3,7 +3,9 @@
 #include <arch/csr.h>
 #include <arch/trap.h>
 
+#include "kernel/fault.h"
 #include "kernel/panic.h"
+#include "kernel/timer.h"
 
 static struct thread *ready[PRIORITY_MAX + 1]; /* circular lists, head = next to run */
 static uint32_t ready_mask;                    /* bit p: ready[p] not empty */
@@ -80,6 +82,7 @@ void sched_tick(void)
 {
 	if (current && current->timeslice && --current->timeslice == 0)
 		slice_expired = true;
+	fault_tick(timer_ticks());
 }
 
 static __attribute__((noreturn)) void resume(struct thread *t)
@@ -126,6 +129,10 @@ void sched_return(void)
 	current = NULL;
 	for (;;) {
 		struct thread *next = pick();
+		if (next && next->doom_reason) {
+			thread_die_doomed(next); /* here, with nothing in progress */
+			continue;
+		}
 		if (next) {
 			if (!next->timeslice)
 				next->timeslice = TIMESLICE_TICKS;

@@ -3,8 +3,10 @@
 
 #include <arch/memlayout.h>
 #include <pagoda/errno.h>
+#include <pagoda/pager.h>
 
 #include "kernel/console.h"
+#include "kernel/fault.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "kernel/timer.h"
@@ -42,14 +44,13 @@ void syscall_entry(struct thread *t)
 		t->ctx.regs[REG_A0] = (uint64_t)status;
 }
 
-void user_page_fault(struct thread *t, enum fault_access access, uint64_t addr)
+void user_page_fault(struct thread *t, enum access_kind access, uint64_t addr)
 {
-	static const char *const names[] = { "load page fault", "store page fault",
-					     "instruction page fault" };
 	static const uint32_t rights[] = { RIGHT_READ, RIGHT_WRITE, RIGHT_EXEC };
+	static const uint32_t pager_access[] = { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
 	if (aspace_fix_accessed_dirty(&t->proc->as, addr, rights[access]))
 		return; /* a U74 A/D fault: resume the access */
-	process_kill_fault(t, names[access], addr, t->ctx.regs[UC_PC]);
+	fault_to_pager(t, pager_access[access], addr);
 }
 
 #define DEBUG_WRITE_MAX 4096

@@ -20,7 +20,7 @@ struct thread;
 
 typedef uint64_t uaddr_t; /* an address in the calling process's user half */
 
-enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
+enum access_kind { ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH };
 
 /* Runs the system call in t's registers and stores its status in a0
  * (unless the call blocked t or ended it). */
@@ -32,7 +32,7 @@ extern const char *const syscall_names[SYS_COUNT];
 
 /* A page fault in user mode. Until pagers exist, the process is killed
  * with one line naming it, the thread, the access, the address and pc. */
-void user_page_fault(struct thread *t, enum fault_access access, uint64_t addr);
+void user_page_fault(struct thread *t, enum access_kind access, uint64_t addr);
 
 /*
  * Copies between kernel memory and the current process's user memory.

@@ -1,6 +1,7 @@
 /* System calls for handles, endpoints and notifications: decode, then do. */
 #include <pagoda/errno.h>
 
+#include "kernel/fault.h"
 #include "kernel/ipc.h"
 #include "kernel/quota.h"
 #include "kernel/sched.h"
@@ -71,7 +72,16 @@ static long create_object(enum kobj_type type, size_t size)
 long sys_endpoint_create(struct user_context *ctx)
 {
 	(void)ctx;
-	return create_object(KOBJ_ENDPOINT, sizeof(struct endpoint));
+	struct process *p = self_proc();
+	long h = create_object(KOBJ_ENDPOINT, sizeof(struct endpoint));
+	if (h >= 0) {
+		/* An endpoint lives as long as the process that made it: when a
+		 * server (a pager) dies, whoever waits on its endpoint is told. */
+		struct endpoint *ep = (struct endpoint *)p->handles[h].obj;
+		ep->owner_next = p->endpoints;
+		p->endpoints = ep;
+	}
+	return h;
 }
 
 long sys_notification_create(struct user_context *ctx)
@@ -158,6 +168,8 @@ long sys_reply(struct user_context *ctx, unsigned long info, unsigned long m0, u
 	if (!self->reply_to)
 		return -ERR_NOENT;
 	const unsigned long words[MSG_WORDS] = { m0, m1, m2, m3 };
+	if (self->reply_to->fault.pending)
+		return fault_answer(self, self->reply_to, info, words, xfer);
 	struct message msg;
 	long err = decode_message(self->proc, NULL, info, words, xfer, &msg);
 	if (err)
@@ -176,16 +188,20 @@ long sys_reply_recv(struct user_context *ctx, long ep_h, unsigned long info, uns
 	if (!via)
 		return err;
 	struct message msg = { 0 };
-	if (self->reply_to) {
-		const unsigned long words[MSG_WORDS] = { m0, m1, m2, m3 };
+	struct thread *caller = self->reply_to;
+	const unsigned long words[MSG_WORDS] = { m0, m1, m2, m3 };
+	if (caller && caller->fault.pending) {
+		/* A pager answering a fault: a refused answer fails the call
+		 * before the receive, so the pager can answer again. */
+		if ((err = fault_answer(self, caller, info, words, xfer)))
+			return err;
+	} else if (caller) {
 		err = decode_message(self->proc, NULL, info, words, xfer, &msg);
 		if (err)
 			return err;
+		ipc_reply(self, &msg);
 	}
 	struct endpoint *ep = (struct endpoint *)via->obj;
-	struct thread *caller = self->reply_to;
-	if (caller)
-		ipc_reply(self, &msg);
 	ipc_recv(self, ep);
 	/* The fast path: we are blocked now, so hand the hart to the caller. */
 	if (caller && self->state != THREAD_RUNNING && caller->queued) {

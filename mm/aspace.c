@@ -4,7 +4,9 @@
 #include <arch/pagetable.h>
 #include <arch/tlb.h>
 #include <pagoda/errno.h>
+#include <pagoda/pager.h>
 
+#include "kernel/fault.h"
 #include "kernel/panic.h"
 #include "kernel/quota.h"
 #include "mm/kmap.h"
@@ -14,7 +16,7 @@ struct mapping {
 	struct aspace *as;
 	struct frame_obj *frame;
 	vaddr_t va;
-	uint32_t rights;
+	uint32_t rights;     /* the most protect may give: what it was mapped with */
 	struct mapping *next_in_as;
 	struct mapping *next_in_frame;
 };
@@ -184,6 +186,7 @@ void aspace_destroy(struct aspace *as)
 {
 	if (as->root == PADDR_NONE)
 		return;
+	regions_destroy(as);
 	while (as->maps)
 		mapping_remove(as->maps);
 	size_t free_before = frame_free_count();
@@ -227,4 +230,51 @@ bool aspace_fix_accessed_dirty(struct aspace *as, vaddr_t va, uint32_t access)
 		return false;
 	tlb_flush_page(as->asid, ALIGN_DOWN(va, PAGE_SIZE));
 	return true;
+}
+
+long aspace_protect(struct aspace *as, vaddr_t va, size_t size, uint32_t rights)
+{
+	if (!(rights & (RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)) ||
+	    (rights & ~(uint32_t)(RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)))
+		return -ERR_INVAL;
+	if ((rights & RIGHT_WRITE) && (rights & RIGHT_EXEC))
+		return -ERR_PERM;
+	for (struct mapping *m = as->maps; m; m = m->next_in_as) {
+		bool overlaps = va < m->va + m->frame->size && m->va < va + size;
+		bool inside = m->va >= va && m->va + m->frame->size <= va + size;
+		if (overlaps && !inside)
+			return -ERR_INVAL;
+		if (inside && (rights & ~m->rights))
+			return -ERR_PERM;
+	}
+	long pages = 0;
+	unsigned prot = pt_prot_from_rights(rights);
+	for (struct mapping *m = as->maps; m; m = m->next_in_as) {
+		if (m->va < va || m->va + m->frame->size > va + size)
+			continue;
+		for (size_t off = 0; off < m->frame->size;) {
+			size_t leaf = pt_change_prot(as->root, m->va + off, prot);
+			if (!leaf)
+				panic("aspace_protect: mapping at 0x%lx has a hole", (unsigned long)m->va);
+			off += leaf;
+		}
+		for (size_t off = 0; off < m->frame->size; off += PAGE_SIZE)
+			tlb_flush_page(as->asid, m->va + off);
+		pages += (long)(m->frame->size / PAGE_SIZE);
+	}
+	return pages;
+}
+
+void aspace_take_accessed_dirty(struct aspace *as, vaddr_t va, size_t pages, uint8_t *out)
+{
+	/* Read every page first: a large leaf covers several of them. */
+	for (size_t i = 0; i < pages; i++) {
+		unsigned state = pt_accessed_dirty(as->root, va + i * PAGE_SIZE, false);
+		out[i] = (uint8_t)(((state & PT_AD_ACCESSED) ? PAGE_ACCESSED : 0) |
+				   ((state & PT_AD_DIRTY) ? PAGE_DIRTY : 0));
+	}
+	for (size_t i = 0; i < pages; i++) {
+		if (pt_accessed_dirty(as->root, va + i * PAGE_SIZE, true))
+			tlb_flush_page(as->asid, va + i * PAGE_SIZE);
+	}
 }

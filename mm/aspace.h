@@ -14,6 +14,7 @@
 #include "kernel/object.h"
 
 struct mapping;
+struct region;
 
 /* A frame object: 2^order contiguous frames of RAM, or a device window. */
 struct frame_obj {
@@ -29,6 +30,7 @@ struct aspace {
 	unsigned asid;         /* 0: no ASID of its own, full flush on switch */
 	struct process *owner; /* page tables and records are charged here */
 	struct mapping *maps;
+	struct region *regions; /* kernel/fault.h: where faults go to pagers */
 };
 
 /* Empty user half, kernel half shared. Page tables charged to owner.
@@ -57,6 +59,19 @@ void aspace_destroy(struct aspace *as);
 
 /* Makes as the hart's active space (satp, ASID, flush as needed). */
 void aspace_activate(struct aspace *as);
+
+/*
+ * Gives every mapping lying wholly in [va, va+size) the rights in rights
+ * (RIGHT_READ/WRITE/EXEC; not none, never W and X), up to the rights it
+ * was mapped with. A mapping cut by an edge is -ERR_INVAL, more rights
+ * than it was mapped with -ERR_PERM; nothing changes then. Returns the
+ * pages changed. Flushes what changed.
+ */
+long aspace_protect(struct aspace *as, vaddr_t va, size_t size, uint32_t rights);
+
+/* For pages [va, va + pages*4K): out[i] = PAGE_ACCESSED|PAGE_DIRTY as the
+ * page was used since the last call, then clears that state (flushed). */
+void aspace_take_accessed_dirty(struct aspace *as, vaddr_t va, size_t pages, uint8_t *out);
 
 /*
  * A user page fault that only needs the accessed/dirty bits set (hardware

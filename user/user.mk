@@ -10,7 +10,7 @@
 #   initrd                    phony: the same
 
 # Each program is a folder user/NAME/.
-USER_PROGRAMS := init hello child
+USER_PROGRAMS := init hello child bench
 
 # ---- generated ABI: numbers, user stubs, kernel dispatch -------------------
 
@@ -55,7 +55,7 @@ USER_CRT0 := $(BUILD)/user/lib/crt0.S.o
 USER_LIB := $(BUILD)/user/libpagoda.a
 USER_LIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S)))
 # Pure parsers the kernel also uses (one piece of code for both sides).
-USER_SHARED_SRCS := kernel/cpio.c kernel/elf.c
+USER_SHARED_SRCS := kernel/cpio.c kernel/elf.c kernel/errmsg.c
 USER_SHARED_OBJS := $(patsubst kernel/%,$(BUILD)/user/shared/%.o,$(USER_SHARED_SRCS))
 USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(USER_LIB_SRCS)) $(USER_SHARED_OBJS)
 

@@ -225,3 +225,25 @@ bool pt_fix_accessed_dirty(paddr_t root, vaddr_t va, unsigned access)
 	*entry = pte | missing;
 	return true;
 }
+
+size_t pt_change_prot(paddr_t root, vaddr_t va, unsigned prot)
+{
+	unsigned level;
+	pte_t *entry = pt_lookup(root, va, &level);
+	if (!entry)
+		return 0;
+	pte_t keep = *entry & ~(PTE_R | PTE_W | PTE_X | PTE_U);
+	*entry = keep | (pt_prot_bits(prot | PT_SOFT_AD) & (PTE_R | PTE_W | PTE_X | PTE_U));
+	return PT_LEVEL_SIZE(level);
+}
+
+unsigned pt_accessed_dirty(paddr_t root, vaddr_t va, bool clear)
+{
+	pte_t *entry = pt_lookup(root, va, NULL);
+	if (!entry)
+		return 0;
+	unsigned state = ((*entry & PTE_A) ? PT_AD_ACCESSED : 0) | ((*entry & PTE_D) ? PT_AD_DIRTY : 0);
+	if (clear)
+		*entry &= ~(PTE_A | PTE_D);
+	return state;
+}

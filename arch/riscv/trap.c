@@ -138,17 +138,17 @@ void arch_context_init(struct user_context *ctx, uint64_t pc, uint64_t sp, uint6
 }
 
 /* Sv39 page-fault causes, and what access each was. */
-static bool is_page_fault(uint64_t code, enum fault_access *access)
+static bool is_page_fault(uint64_t code, enum access_kind *access)
 {
 	switch (code) {
 	case 12:
-		*access = FAULT_EXEC;
+		*access = ACCESS_FETCH;
 		return true;
 	case 13:
-		*access = FAULT_READ;
+		*access = ACCESS_LOAD;
 		return true;
 	case 15:
-		*access = FAULT_WRITE;
+		*access = ACCESS_STORE;
 		return true;
 	default:
 		return false;
@@ -177,7 +177,7 @@ void user_trap(struct user_context *ctx)
 		ctx->regs[UC_PC] += 4;
 		syscall_entry(t);
 	} else {
-		enum fault_access access;
+		enum access_kind access;
 		if (is_page_fault(ctx->scause, &access))
 			user_page_fault(t, access, ctx->stval);
 		else

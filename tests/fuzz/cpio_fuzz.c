@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for kernel/cpio.c:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ikernel/uapi \
- *       tests/fuzz/cpio_fuzz.c kernel/cpio.c -o /tmp/cpio_fuzz
+ *       tests/fuzz/cpio_fuzz.c kernel/cpio.c kernel/errmsg.c -o /tmp/cpio_fuzz
  *   mkdir -p /tmp/cpio_corpus && /tmp/cpio_fuzz -max_total_time=60 /tmp/cpio_corpus
  * Beyond the sanitizers, every result is checked against the contract in
  * kernel/cpio.h, and cpio_find is checked against a walk with cpio_next;

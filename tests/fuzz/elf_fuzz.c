@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for kernel/elf.c:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ikernel/uapi \
- *       tests/fuzz/elf_fuzz.c kernel/elf.c -o /tmp/elf_fuzz
+ *       tests/fuzz/elf_fuzz.c kernel/elf.c kernel/errmsg.c -o /tmp/elf_fuzz
  *   mkdir -p /tmp/elf_corpus && /tmp/elf_fuzz -max_total_time=60 /tmp/elf_corpus
  * (seed it with build/test-elf/sample.elf). Beyond the sanitizers, every
  * result is checked against the contract in kernel/elf.h; a violation traps.

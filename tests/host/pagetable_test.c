@@ -137,6 +137,42 @@ static void canonical(void)
 	CHECK_EQ(PT_INDEX(DMAP_BASE, 2), 256);
 }
 
+static void change_prot(void)
+{
+	setup();
+	CHECK_EQ(pt_map(root, 0x4000, RAM_BASE, 0x1000, PT_READ | PT_WRITE | PT_USER, false), 0);
+	pte_t *pte = pt_lookup(root, 0x4000, NULL);
+	pte_t before = *pte;
+	/* Write-protect: R stays, W goes, frame and A/D are kept. */
+	CHECK_EQ(pt_change_prot(root, 0x4000, PT_READ | PT_USER), 0x1000);
+	CHECK_EQ(*pte & (PTE_R | PTE_W | PTE_X | PTE_U), PTE_R | PTE_U);
+	CHECK_EQ(*pte & (PTE_A | PTE_D), before & (PTE_A | PTE_D));
+	CHECK_EQ(pte_pa(*pte), RAM_BASE);
+	CHECK_EQ(pt_change_prot(root, 0x4000, PT_READ | PT_WRITE | PT_USER), 0x1000);
+	CHECK_EQ(*pte, before);
+	CHECK_EQ(pt_change_prot(root, 0x9000, PT_READ), 0); /* unmapped */
+	/* On a megapage the whole leaf changes, and its size is reported. */
+	CHECK_EQ(pt_map(root, 0x200000, RAM_BASE, 0x200000, PT_READ | PT_WRITE, true), 0);
+	CHECK_EQ(pt_change_prot(root, 0x212000, PT_READ), 0x200000);
+	CHECK(!(*pt_lookup(root, 0x200000, NULL) & PTE_W));
+}
+
+static void accessed_dirty(void)
+{
+	setup();
+	CHECK_EQ(pt_map(root, 0x4000, RAM_BASE, 0x1000, PT_READ | PT_WRITE, false), 0);
+	CHECK_EQ(pt_map(root, 0x5000, RAM_BASE, 0x1000, PT_READ, false), 0);
+	CHECK_EQ(pt_accessed_dirty(root, 0x4000, false), PT_AD_ACCESSED | PT_AD_DIRTY);
+	CHECK_EQ(pt_accessed_dirty(root, 0x5000, false), PT_AD_ACCESSED);
+	CHECK_EQ(pt_accessed_dirty(root, 0x4000, true), PT_AD_ACCESSED | PT_AD_DIRTY);
+	CHECK_EQ(pt_accessed_dirty(root, 0x4000, false), 0); /* cleared */
+	CHECK_EQ(pt_accessed_dirty(root, 0x5000, false), PT_AD_ACCESSED); /* untouched */
+	/* Cleared bits come back through the software path, as on a U74. */
+	CHECK(pt_fix_accessed_dirty(root, 0x4000, PT_WRITE));
+	CHECK_EQ(pt_accessed_dirty(root, 0x4000, false), PT_AD_ACCESSED | PT_AD_DIRTY);
+	CHECK_EQ(pt_accessed_dirty(root, 0x6000, true), 0); /* unmapped */
+}
+
 int main(void)
 {
 	run_test("PT-001", "map 4 KiB pages and translate them back", map_and_translate);
@@ -147,6 +183,8 @@ int main(void)
 	run_test("PT-006", "out of table frames: error, nothing mapped", out_of_memory);
 	run_test("PT-007", "unmap skips holes; freeing tables returns every frame", unmap_and_free_tables);
 	run_test("PT-008", "Sv39 canonical addresses and root indexes", canonical);
+	run_test("PT-009", "rights change keeps frame and A/D; a large leaf changes whole", change_prot);
+	run_test("PT-010", "A/D state read and cleared; the software path sets it again", accessed_dirty);
 	free(fake_phys_mem);
 	return test_summary();
 }

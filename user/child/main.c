@@ -95,6 +95,25 @@ int main(void)
 		return (int)pg_recv(ep).status;
 	case CMD_STACK_OVERFLOW:
 		return (int)recurse(0);
+	case CMD_EXHAUST: {
+		unsigned long va = 0x3000000000UL;
+		long pages = 0, rc;
+		for (;;) {
+			long f = pg_frame_alloc(0);
+			if (f < 0) {
+				rc = f;
+				break;
+			}
+			rc = pg_map(f, va, RIGHT_READ | RIGHT_WRITE);
+			pg_handle_delete(f); /* the mapping keeps the frame */
+			if (rc < 0)
+				break;
+			*(volatile long *)va = pages; /* really ours */
+			va += 4096;
+			pages++;
+		}
+		return rc == -ERR_NOMEM ? (int)pages : -1;
+	}
 	}
 	return 101;
 }

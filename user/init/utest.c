@@ -372,8 +372,14 @@ int utest_run(void)
 		 isolation);
 	test_run("U-MEM-001", "20 processes created and destroyed: frames and quota return exactly",
 		 teardown_exact);
+	test_run("U-MEM-002", "a process allocating without end gets ERR_NOMEM at its quota; all returns",
+		 quota_exhaustion);
+	test_run("U-ELF-001", "junk, truncated and foreign ELF images are refused; nothing leaks",
+		 elf_refusal);
 	test_run("U-SCHED-001", "higher priority runs first; a low-priority spinner cannot starve us",
 		 priorities);
 	test_run("U-SCHED-002", "timer preemption shares the hart between equal priorities", preemption);
+	if (strstr(runtime_info()->bootargs, "uart-input")) /* QEMU feeds the serial port */
+		test_run("U-IRQ-001", UART_IRQ_TEST_DESC, uart_irq_test);
 	return test_summary();
 }

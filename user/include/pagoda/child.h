@@ -23,6 +23,8 @@ enum child_label {
 	CMD_CHECK_HANDLE, /* recv a message with a handle, check its rights, reply results */
 	CMD_RECV,         /* block in recv on the bootstrap endpoint; exit with its status */
 	CMD_STACK_OVERFLOW, /* recurse until the guard page below the stack stops it */
+	CMD_EXHAUST,      /* allocate and map frames until refused; exit with the
+			   * page count if the refusal was -ERR_NOMEM, else -1 */
 };
 
 #endif

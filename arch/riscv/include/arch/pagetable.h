@@ -133,6 +133,20 @@ void pt_free_tables(paddr_t root, unsigned first, unsigned last);
  */
 bool pt_fix_accessed_dirty(paddr_t root, vaddr_t va, unsigned access);
 
+/*
+ * Gives the leaf mapping va the rights in prot (PT_READ/WRITE/EXEC/USER),
+ * keeping its frame and its A/D bits. Returns the leaf's size, or 0 when va
+ * is unmapped. No TLB flush.
+ */
+size_t pt_change_prot(paddr_t root, vaddr_t va, unsigned prot);
+
+/* Accessed/dirty state of the leaf mapping va: PT_AD_ACCESSED and
+ * PT_AD_DIRTY (0 when unmapped); with clear, also clears both bits, so a
+ * U74 faults on the next access and the kernel sets them again. No flush. */
+#define PT_AD_ACCESSED 1u
+#define PT_AD_DIRTY 2u
+unsigned pt_accessed_dirty(paddr_t root, vaddr_t va, bool clear);
+
 /* PTE permission bits for prot (A and D included unless PT_SOFT_AD). */
 pte_t pt_prot_bits(unsigned prot);
 
