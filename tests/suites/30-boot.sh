@@ -23,3 +23,17 @@ boot_test BOOT-009 "unexpected kernel page fault panics with registers and symbo
 boot_test BOOT-010 "panic() prints a symbolized backtrace of its caller" -p \
 	-a crashtest=panic -e 'panic: selftest_crash: deliberate panic' -e '#0 +0x[0-9a-f]+ selftest_crash\+'
 
+
+# A tree firmware accepts but the kernel must refuse: nodes nested deeper than
+# the parser's limit, added to the tree QEMU itself makes.
+deep_dtb=$BUILD/test-dtb/deep-nesting.dtb
+mkdir -p "$BUILD/test-dtb"
+qemu-system-riscv64 -machine virt,dumpdtb="$deep_dtb.base" -m 128M -smp 1 -nographic >/dev/null 2>&1
+dtc -I dtb -O dts "$deep_dtb.base" 2>/dev/null | python3 -c '
+import sys
+s = sys.stdin.read()
+deep = "".join("deep%d {\n" % i for i in range(40)) + "};\n" * 40
+i = s.rindex("};")
+sys.stdout.write(s[:i] + deep + s[i:])' | dtc -I dts -O dtb -o "$deep_dtb" 2>/dev/null
+boot_test BOOT-011 "a malformed device tree stops boot with a message naming the fault" \
+	-q "-dtb $deep_dtb" -e 'pagoda: boot failed: malformed device tree: fdt: nodes nest deeper than 32 levels at /deep0/deep1'
