@@ -133,7 +133,7 @@ void ipc_recv(struct thread *self, struct endpoint *ep)
 	}
 }
 
-bool ipc_reply(struct thread *self, struct message *msg)
+bool ipc_reply(struct thread *self, struct message *msg, bool queue_caller)
 {
 	struct thread *caller = self->reply_to;
 	if (!caller)
@@ -143,7 +143,8 @@ bool ipc_reply(struct thread *self, struct message *msg)
 	deliver(caller, msg, 0);
 	message_release(msg);
 	caller->state = THREAD_RUNNING;
-	sched_make_ready(caller);
+	if (queue_caller)
+		sched_make_ready(caller);
 	return true;
 }
 

@@ -38,8 +38,10 @@ struct notification {
 void ipc_send(struct thread *self, struct endpoint *ep, uint32_t badge, struct message *msg,
 	      bool is_call);
 void ipc_recv(struct thread *self, struct endpoint *ep);
-/* Sends msg to self->reply_to; false (msg untouched) when there is none. */
-bool ipc_reply(struct thread *self, struct message *msg);
+/* Sends msg to self->reply_to; false (msg untouched) when there is none.
+ * Without queue_caller the caller is left ready but in no run queue: the
+ * caller of ipc_reply then runs it (sched_handoff) or queues it. */
+bool ipc_reply(struct thread *self, struct message *msg, bool queue_caller);
 
 void notification_signal(struct notification *n, uint64_t bits);
 /* Takes the bits, or blocks self until there are some. */

@@ -174,7 +174,7 @@ long sys_reply(struct user_context *ctx, unsigned long info, unsigned long m0, u
 	long err = decode_message(self->proc, NULL, info, words, xfer, &msg);
 	if (err)
 		return err;
-	ipc_reply(self, &msg);
+	ipc_reply(self, &msg, true);
 	return 0;
 }
 
@@ -195,18 +195,22 @@ long sys_reply_recv(struct user_context *ctx, long ep_h, unsigned long info, uns
 		 * before the receive, so the pager can answer again. */
 		if ((err = fault_answer(self, caller, info, words, xfer)))
 			return err;
+		caller = NULL; /* resumed and queued by the fault code */
 	} else if (caller) {
 		err = decode_message(self->proc, NULL, info, words, xfer, &msg);
 		if (err)
 			return err;
-		ipc_reply(self, &msg);
+		ipc_reply(self, &msg, false);
 	}
 	struct endpoint *ep = (struct endpoint *)via->obj;
 	ipc_recv(self, ep);
-	/* The fast path: we are blocked now, so hand the hart to the caller. */
-	if (caller && self->state != THREAD_RUNNING && caller->queued) {
-		sched_remove(caller);
-		sched_handoff(caller);
+	if (caller) {
+		/* The fast path: we blocked, so the caller gets the hart straight
+		 * away, with no trip through the run queue. */
+		if (self->state != THREAD_RUNNING)
+			sched_handoff(caller);
+		else
+			sched_make_ready(caller);
 	}
 	return 0;
 }
