@@ -58,6 +58,19 @@ long sys_frame_alloc(struct user_context *ctx, unsigned long order)
 	return h;
 }
 
+long sys_frame_phys(struct user_context *ctx, long frame_h)
+{
+	(void)ctx;
+	long err;
+	/* Drivers give devices physical addresses for DMA; the frame handle
+	 * (with GRANT, which sys_frame_alloc gives its creator) is the proof
+	 * that the caller may hand this memory to a device. */
+	struct handle *h = handle_lookup(self_proc(), frame_h, KOBJ_FRAME, RIGHT_GRANT, &err);
+	if (!h)
+		return err;
+	return (long)((struct frame_obj *)h->obj)->pa;
+}
+
 long sys_map(struct user_context *ctx, long frame_h, unsigned long va, unsigned long rights)
 {
 	(void)ctx;
