@@ -63,6 +63,7 @@ help:
 	@echo "make test       every test; ends with 'N passed, N failed'"
 	@echo "make image      build/sdcard.img for U-Boot (BOARD=qemu-virt|visionfive2 ARGS=...)"
 	@echo "make run-uboot  boot build/sdcard.img in QEMU: OpenSBI fw_jump, U-Boot, booti"
+	@echo "make bench      exact instruction counts under qemu -icount (build/bench/results.csv)"
 	@echo "make fuzz       fuzz the parsers for longer (FUZZ_SECONDS=300 each)"
 	@echo "make debug      QEMU halted with a gdb stub on :1234; then 'make gdb' elsewhere"
 	@echo "make gdb        gdb-multiarch with symbols, attached to 'make debug'"
@@ -127,6 +128,7 @@ include tests/host/frame_test.mk
 include tests/host/elf_test.mk
 include tests/host/cpio_test.mk
 include board/board.mk
+include scripts/bench.mk
 
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -I. -Ikernel/uapi -Itests/host/fakearch -Iarch/riscv/include

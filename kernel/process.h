@@ -82,7 +82,11 @@ struct process {
 };
 
 /* The thread running on this hart (NULL while idle). */
-struct thread *current_thread(void);
+extern struct thread *sched_current;
+static inline struct thread *current_thread(void)
+{
+	return sched_current;
+}
 
 /*
  * Creates a process named name with an empty address space (kernel half

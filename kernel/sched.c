@@ -9,14 +9,10 @@
 
 static struct thread *ready[PRIORITY_MAX + 1]; /* circular lists, head = next to run */
 static uint32_t ready_mask;                    /* bit p: ready[p] not empty */
-static struct thread *current;
+struct thread *sched_current; /* read through current_thread() */
+#define current sched_current
 static struct aspace *active_space;
 static bool slice_expired;
-
-struct thread *current_thread(void)
-{
-	return current;
-}
 
 void sched_set_current(struct thread *t)
 {
@@ -60,9 +56,31 @@ void sched_remove(struct thread *t)
 	t->queued = false;
 }
 
+/* The highest set bit: a 5-step search (without Zbb, __builtin_clz is a
+ * libgcc call on this path). */
 static int highest_ready(void)
 {
-	return ready_mask ? 31 - __builtin_clz(ready_mask) : -1;
+	uint32_t m = ready_mask;
+	if (!m)
+		return -1;
+	int bit = 0;
+	if (m >> 16) {
+		m >>= 16;
+		bit += 16;
+	}
+	if (m >> 8) {
+		m >>= 8;
+		bit += 8;
+	}
+	if (m >> 4) {
+		m >>= 4;
+		bit += 4;
+	}
+	if (m >> 2) {
+		m >>= 2;
+		bit += 2;
+	}
+	return bit + (int)(m >> 1);
 }
 
 void sched_handoff(struct thread *t)

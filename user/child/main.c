@@ -38,6 +38,66 @@ static void serve_echo(long ep)
 	}
 }
 
+/* CMD_MEM's accesses: out of line, so a fault's pc can be checked. */
+static __attribute__((noinline)) unsigned long mem_load(unsigned long va)
+{
+	return *(volatile unsigned long *)va;
+}
+
+static __attribute__((noinline)) void mem_store(unsigned long va, unsigned long value)
+{
+	*(volatile unsigned long *)va = value;
+}
+
+static unsigned long mem_touch(unsigned long base, unsigned long stride, unsigned long count,
+			       unsigned long how)
+{
+	unsigned long bad = 0;
+	for (unsigned long i = 0; i < count; i++) {
+		unsigned long va = base + i * stride;
+		if (how == MEM_TOUCH_WRITE)
+			mem_store(va, va);
+		else if (mem_load(va) != va && how == MEM_TOUCH_CHECK)
+			bad++;
+	}
+	return bad;
+}
+
+/* CMD_MEM: memory operations on request (enum child_mem_op). */
+static int serve_mem(long ep)
+{
+	struct pg_msg m = pg_recv(ep);
+	for (;;) {
+		if (m.status < 0)
+			return 2;
+		unsigned long op = MSG_LABEL(m.info), r0 = 0, r1 = 0;
+		switch (op) {
+		case MEM_READ:
+			r0 = mem_load(m.w[0]);
+			r1 = (unsigned long)mem_load;
+			break;
+		case MEM_WRITE:
+			mem_store(m.w[0], m.w[1]);
+			r1 = (unsigned long)mem_store;
+			break;
+		case MEM_TOUCH:
+			r0 = mem_touch(m.w[0], m.w[1], m.w[2], m.w[3]);
+			break;
+		case MEM_CALL:
+			((code_fn)m.w[0])();
+			break;
+		case MEM_UNMAP:
+			r0 = (unsigned long)pg_unmap(m.w[0], m.w[1]);
+			break;
+		case MEM_EXIT:
+			return (int)m.w[0];
+		default:
+			r0 = (unsigned long)-ERR_INVAL;
+		}
+		m = pg_reply_recv(ep, MSG_INFO(op, 2, 0), r0, r1, 0, 0, HANDLE_NONE);
+	}
+}
+
 /* Receives a handle, then reports what it may and may not do with it. */
 static void check_handle(long ep)
 {
@@ -114,6 +174,8 @@ int main(void)
 		}
 		return rc == -ERR_NOMEM ? (int)pages : -1;
 	}
+	case CMD_MEM:
+		return serve_mem(ep);
 	}
 	return 101;
 }

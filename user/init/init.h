@@ -12,6 +12,21 @@ long spawn(const char *name, unsigned long priority, long bootstrap);
 void quota_exhaustion(void);
 void elf_refusal(void);
 
+/* utest_pager.c: page faults as IPC, pagers, regions (U-PAGER-*). */
+void pager_sparse(void);
+void pager_fault_fields(void);
+void pager_readonly_kill(void);
+void pager_shared(void);
+void pager_accessed_dirty(void);
+void pager_dies(void);
+void pager_liar(void);
+void pager_timeout(void);
+void pager_refused_answer(void);
+void pager_region_args(void);
+void pager_runs_protect_retry(void);
+void pager_kill_timed(void);       /* U-PAGER-012: not run yet, see utest_pager.c */
+void pager_fresh_page_clean(void); /* U-PAGER-013: not run yet, see utest_pager.c */
+
 /* Runs the user-space test suite; returns the number of failed tests. */
 int utest_run(void);
 

@@ -376,6 +376,28 @@ int utest_run(void)
 		 quota_exhaustion);
 	test_run("U-ELF-001", "junk, truncated and foreign ELF images are refused; nothing leaks",
 		 elf_refusal);
+	test_run_noleak("U-PAGER-001", "a 1 GiB region touched at 16 pages uses only those and their tables",
+			pager_sparse);
+	test_run_noleak("U-PAGER-002", "read, write, exec faults reach the pager: address, access, pc, badge, pid",
+			pager_fault_fields);
+	test_run_noleak("U-PAGER-003", "a write to a read-only region kills the writer; the pager never sees it",
+			pager_readonly_kill);
+	test_run_noleak("U-PAGER-004", "two spaces sharing a region see each other's writes; unmap spares the other",
+			pager_shared);
+	test_run_noleak("U-PAGER-005", "the A/D query reports exactly the pages read/written since the last query",
+			pager_accessed_dirty);
+	test_run_noleak("U-PAGER-006", "a pager killed mid-fault: the faulting threads die with a reason",
+			pager_dies);
+	test_run_noleak("U-PAGER-007", "a lying pager's answers get the right errors; then the fault completes",
+			pager_liar);
+	test_run_noleak("U-PAGER-008", "a region timeout kills a thread a stalled pager leaves waiting",
+			pager_timeout);
+	test_run_noleak("U-PAGER-009", "libpager reports a refused answer and fails the fault, never leaves it",
+			pager_refused_answer);
+	test_run_noleak("U-PAGER-010", "region_create/destroy check alignment, range, rights, handles, overlap",
+			pager_region_args);
+	test_run_noleak("U-PAGER-011", "one answer maps a run of pages; protect + RETRY catch the first write",
+			pager_runs_protect_retry);
 	test_run("U-SCHED-001", "higher priority runs first; a low-priority spinner cannot starve us",
 		 priorities);
 	test_run("U-SCHED-002", "timer preemption shares the hart between equal priorities", preemption);

@@ -25,6 +25,24 @@ enum child_label {
 	CMD_STACK_OVERFLOW, /* recurse until the guard page below the stack stops it */
 	CMD_EXHAUST,      /* allocate and map frames until refused; exit with the
 			   * page count if the refusal was -ERR_NOMEM, else -1 */
+	CMD_MEM,          /* serve memory requests (enum child_mem_op) on the bootstrap
+			   * endpoint until MEM_EXIT or killed */
 };
+
+/* CMD_MEM: each call's label is an op; the reply (label = the op) carries: */
+enum child_mem_op {
+	MEM_READ = 1, /* w0 = va -> w0 = the word there, w1 = the address of the
+		       * code doing the load (a fault's pc is a little past it) */
+	MEM_WRITE,    /* w0 = va, w1 = value -> w1 = the address of the storing code */
+	MEM_TOUCH,    /* w0 = base, w1 = stride, w2 = count, w3 = MEM_TOUCH_*: each of
+		       * the count addresses base + i*stride is read, written
+		       * (with its own address) or checked to hold its address
+		       * -> w0 = how many checks failed */
+	MEM_CALL,     /* w0 = va: call it (a `ret` there returns) -> w0 = 0 */
+	MEM_UNMAP,    /* w0 = va, w1 = size -> w0 = pg_unmap's result */
+	MEM_EXIT,     /* exit with w0, replying nothing */
+};
+
+enum { MEM_TOUCH_READ, MEM_TOUCH_WRITE, MEM_TOUCH_CHECK };
 
 #endif
