@@ -101,6 +101,12 @@ static long check_placement(const struct region *r, vaddr_t va, size_t size, uin
 
 static void resume_after_fault(struct thread *pager, struct thread *caller)
 {
+	/* The page the thread faulted on is used by the access it retries:
+	 * mark that (A, and D for a store) and nothing else, so ad_query reports
+	 * the same on QEMU, which sets A/D itself, and on a U74, which would
+	 * fault again for it. */
+	aspace_fix_accessed_dirty(&caller->proc->as, caller->fault.addr,
+				  right_for(caller->fault.access));
 	pager->reply_to = NULL;
 	caller->replier = NULL;
 	fault_end(caller);
@@ -132,7 +138,7 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 			return -ERR_PERM;
 		if ((err = check_placement(r, words[0], frame->size, rights)))
 			return err;
-		if ((err = aspace_map(as, frame, words[0], rights)))
+		if ((err = aspace_map_untouched(as, frame, words[0], rights)))
 			return err;
 		break;
 	}
@@ -142,7 +148,7 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 		struct frame_obj *frame;
 		if ((err = frame_obj_create(pp, 0, &frame)))
 			return err;
-		err = aspace_map(as, frame, words[0], rights);
+		err = aspace_map_untouched(as, frame, words[0], rights);
 		kobj_put(&frame->obj); /* the mapping holds it, if made */
 		if (err)
 			return err;
@@ -160,6 +166,12 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 	}
 	resume_after_fault(pager, caller);
 	return 0;
+}
+
+void fault_forget(struct thread *t)
+{
+	if (t->fault.pending)
+		fault_end(t);
 }
 
 void fault_abandon(struct thread *t, const char *reason, long detail)

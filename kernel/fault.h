@@ -43,6 +43,10 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
  */
 void fault_abandon(struct thread *t, const char *reason, long detail);
 
+/* t is being stopped (its process ends): forget its pending fault, if any,
+ * so nothing (the timeout list, the region's count) points at it. */
+void fault_forget(struct thread *t);
+
 /* Timer tick: abandons faults whose region timeout has passed. */
 void fault_tick(uint64_t now);
 

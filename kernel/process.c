@@ -5,6 +5,7 @@
 #include <pagoda/errno.h>
 
 #include "kernel/console.h"
+#include "kernel/fault.h"
 #include "kernel/format.h"
 #include "kernel/ipc.h"
 #include "kernel/panic.h"
@@ -77,6 +78,7 @@ struct thread *thread_create(struct process *proc, uint64_t pc, uint64_t sp, uin
 static void thread_stop(struct thread *t)
 {
 	ipc_cancel(t);
+	fault_forget(t);
 	if (t->state == THREAD_BLOCKED_CHILD)
 		wq_remove(&((struct process *)t->blocked_on)->waiters, t);
 	sched_remove(t);

@@ -78,7 +78,21 @@ static bool user_range(vaddr_t va, size_t size)
 	return size > 0 && va < USER_TOP && size <= USER_TOP - va;
 }
 
+static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
+		      unsigned extra_prot);
+
 long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
+{
+	return map_frame(as, frame, va, rights, 0);
+}
+
+long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
+{
+	return map_frame(as, frame, va, rights, PT_SOFT_AD);
+}
+
+static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
+		      unsigned extra_prot)
 {
 	if (!IS_ALIGNED(va, PAGE_SIZE))
 		return -ERR_ALIGN;
@@ -110,7 +124,8 @@ long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t
 		return -ERR_NOMEM;
 	}
 	size_t free_before = frame_free_count();
-	int rc = pt_map(as->root, va, frame->pa, frame->size, pt_prot_from_rights(rights), true);
+	int rc = pt_map(as->root, va, frame->pa, frame->size, pt_prot_from_rights(rights) | extra_prot,
+			true);
 	size_t tables = (free_before - frame_free_count()) * PAGE_SIZE;
 	if (tables > table_budget)
 		panic("aspace_map: %zu bytes of page tables, budget %zu", tables, table_budget);
@@ -126,6 +141,13 @@ long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t
 	as->maps = rec;
 	frame->maps = rec;
 	kobj_get(&frame->obj);
+	/* A hart may have cached the old invalid entries (the privileged spec
+	 * allows it; QEMU does not): drop them. */
+	if (frame->size > 16 * PAGE_SIZE)
+		tlb_flush_asid(as->asid);
+	else
+		for (size_t off = 0; off < frame->size; off += PAGE_SIZE)
+			tlb_flush_page(as->asid, va + off);
 	return 0;
 }
 

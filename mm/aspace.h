@@ -46,6 +46,10 @@ int aspace_init(struct aspace *as, struct process *owner);
  */
 long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights);
 
+/* The same, with the accessed and dirty bits clear on every page (a pager's
+ * answer: only what the faulting access did is then marked, by the caller). */
+long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights);
+
 /* Removes every mapping lying wholly in [va, va+size); a mapping cut by
  * either edge is -ERR_INVAL (nothing changed). Returns pages unmapped. */
 long aspace_unmap(struct aspace *as, vaddr_t va, size_t size);

@@ -10,7 +10,7 @@
 #   initrd                    phony: the same
 
 # Each program is a folder user/NAME/.
-USER_PROGRAMS := init hello child bench zeropager patternpager
+USER_PROGRAMS := init hello child bench zeropager patternpager blktest
 
 # ---- generated ABI: numbers, user stubs, kernel dispatch -------------------
 
@@ -56,10 +56,16 @@ USER_LIB := $(BUILD)/user/libpagoda.a
 USER_LIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S)))
 # Pure parsers the kernel also uses (one piece of code for both sides).
 USER_SHARED_SRCS := kernel/cpio.c kernel/elf.c kernel/errmsg.c
+USER_DRIVER_SRCS := drivers/virtio/virtio_mmio.c drivers/virtio/virtqueue.c drivers/virtio/virtio_blk.c
 USER_SHARED_OBJS := $(patsubst kernel/%,$(BUILD)/user/shared/%.o,$(USER_SHARED_SRCS))
-USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(USER_LIB_SRCS)) $(USER_SHARED_OBJS)
+USER_DRIVER_OBJS := $(patsubst drivers/%,$(BUILD)/user/drivers/%.o,$(USER_DRIVER_SRCS))
+USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(USER_LIB_SRCS)) $(USER_SHARED_OBJS) $(USER_DRIVER_OBJS)
 
 $(USER_SHARED_OBJS): $(BUILD)/user/shared/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -I. -c $< -o $@
+
+$(USER_DRIVER_OBJS): $(BUILD)/user/drivers/%.c.o: drivers/%.c | $(GEN_SYSCALL_FILES)
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -I. -c $< -o $@
 
@@ -85,7 +91,7 @@ USER_ELFS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGRAMS))
 USER_OBJS := $(USER_CRT0) $(USER_LIB_OBJS) $(foreach p,$(USER_PROGRAMS),$(call user_objs,$(p)))
 
 # Static pattern rules: they take precedence over the kernel's $(BUILD)/%.c.o.
-$(filter-out $(USER_SHARED_OBJS),$(filter %.c.o,$(USER_OBJS))): $(BUILD)/user/%.c.o: user/%.c | $(GEN_SYSCALL_FILES)
+$(filter-out $(USER_SHARED_OBJS) $(USER_DRIVER_OBJS),$(filter %.c.o,$(USER_OBJS))): $(BUILD)/user/%.c.o: user/%.c | $(GEN_SYSCALL_FILES)
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -c $< -o $@
 

@@ -9,7 +9,7 @@
 #define WANTED_FEATURES                                                                     \
 	(VIRTIO_FEATURE(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_FEATURE(VIRTIO_BLK_F_SEG_MAX) |     \
 	 VIRTIO_FEATURE(VIRTIO_BLK_F_RO) | VIRTIO_FEATURE(VIRTIO_BLK_F_BLK_SIZE) |          \
-	 VIRTIO_FEATURE(VIRTIO_BLK_F_FLUSH))
+	 0)
 
 #define HDR_OFFSET 0      /* in the hdrs page: VBLK_SLOTS headers of 16 bytes */
 #define STATUS_OFFSET 2048 /* then VBLK_SLOTS status bytes */

@@ -6,7 +6,9 @@ boot_test USER-001 "init runs the user test suite and exits 0; kills are one lin
 	-e 'pagoda: starting init \(pid 1' -e '^[0-9]+ passed, 0 failed' \
 	-e 'pagoda: init exited with status 0' \
 	-e '^kill: process child \(pid [0-9]+\) thread [0-9]+: load page fault at 0xffffffc000000000, pc 0x[0-9a-f]+$' \
-	-e '^kill: process child \(pid [0-9]+\) thread [0-9]+: instruction page fault at 0x3ff'
+	-e '^kill: process child \(pid [0-9]+\) thread [0-9]+: instruction page fault at 0x3ff' \
+	-e ': the region forbids it$' -e ': the pager went away \(-18\)$' \
+	-e ': the pager did not answer in time \(20\)$' -e ": the region's pager is gone$"
 boot_test USER-002 "make run's demo: init starts hello, which prints with printf and exits" -i \
 	-e 'hello from user space' -e 'init: hello exited with status 0' \
 	-e 'pagoda: init exited with status 0'

@@ -24,8 +24,8 @@ void pager_timeout(void);
 void pager_refused_answer(void);
 void pager_region_args(void);
 void pager_runs_protect_retry(void);
-void pager_kill_timed(void);       /* U-PAGER-012: not run yet, see utest_pager.c */
-void pager_fresh_page_clean(void); /* U-PAGER-013: not run yet, see utest_pager.c */
+void pager_kill_timed(void);       /* U-PAGER-012 */
+void pager_fresh_page_clean(void); /* U-PAGER-013 */
 
 /* Runs the user-space test suite; returns the number of failed tests. */
 int utest_run(void);
@@ -35,5 +35,6 @@ int utest_run(void);
 #define UART_IRQ_TEST_DESC "a user-space handler receives the UART interrupt through a notification"
 void uart_irq_test(void);
 int irqtest_run(void);
+int blktest_run(void); /* blktest_start.c: boot argument "blktest" */
 
 #endif

@@ -84,6 +84,8 @@ int main(void)
 		return utest_run();
 	if (has_bootarg("bench"))
 		return run_bench(instret_at_main);
+	if (has_bootarg("blktest"))
+		return blktest_run();
 
 	long hello = spawn("hello", 10, HANDLE_NONE);
 	if (hello < 0) {

@@ -398,6 +398,10 @@ int utest_run(void)
 			pager_region_args);
 	test_run_noleak("U-PAGER-011", "one answer maps a run of pages; protect + RETRY catch the first write",
 			pager_runs_protect_retry);
+	test_run("U-PAGER-012", "a process killed while its timed fault waits leaves nothing behind",
+		 pager_kill_timed);
+	test_run_noleak("U-PAGER-013", "a page faulted in by a read and only read is accessed, not dirty",
+			pager_fresh_page_clean);
 	test_run("U-SCHED-001", "higher priority runs first; a low-priority spinner cannot starve us",
 		 priorities);
 	test_run("U-SCHED-002", "timer preemption shares the hart between equal priorities", preemption);

@@ -165,8 +165,12 @@ static int kid_exited(struct kid *k)
  */
 static long end_kid(struct kid *k, int kill)
 {
-	if (k->proc < 0)
+	if (k->proc < 0) {
+		if (k->ep >= 0)
+			pg_handle_delete(k->ep);
+		k->ep = HANDLE_NONE;
 		return k->proc;
+	}
 	long hung = 0;
 	if (kill) {
 		pg_object_destroy(k->proc);
@@ -745,13 +749,9 @@ SCENE_TEST(pager_runs_protect_retry)
 /* ---- U-PAGER-012: a process killed while its timed fault waits ----------- */
 
 /*
- * NOT in utest_run() yet: it panics the kernel. Killing a process whose
- * thread waits on a fault leaves the thread on kernel/fault.c's list of
- * timed faults (thread_stop -> ipc_cancel never ends the fault), so at the
- * deadline fault_tick abandons a freed thread of a freed region. Add it once
- * that is fixed:
- *   test_run("U-PAGER-012", "a process killed while its timed fault waits leaves nothing behind",
- *            pager_kill_timed);
+ * Killing a process whose thread waits on a timed fault must end that fault
+ * (kernel/fault.c fault_forget, from thread_stop): before, the thread stayed
+ * on the timeout list and the deadline touched a freed thread and region.
  */
 SCENE_TEST(pager_kill_timed)
 {
@@ -785,15 +785,10 @@ SCENE_TEST(pager_kill_timed)
 /* ---- U-PAGER-013: a page mapped for a read is not dirty ------------------- */
 
 /*
- * NOT in utest_run() yet: it fails. A fault answer maps its pages with A
- * and D already set (mm/aspace.c aspace_map -> pt_map without PT_SOFT_AD,
- * arch/riscv/pagetable.c pt_prot_bits presets A, and D when writable), so a
- * page mapped read-write for a read fault, and only read, reports
- * ACCESSED|DIRTY at the next ad_query; so do the untouched pages of a
- * multi-page answer. Add it once answers preset only what the faulting
- * access does:
- *   test_run_noleak("U-PAGER-013", "a page faulted in by a read and only read is accessed, not dirty",
- *                   pager_fresh_page_clean);
+ * A fault answer marks only what the faulting access did (A, and D for a
+ * store) on the faulting page: a page mapped read-write for a read, and
+ * only read, is accessed but not dirty, and the other pages of a
+ * multi-page answer are untouched (kernel/fault.c resume_after_fault).
  */
 SCENE_TEST(pager_fresh_page_clean)
 {

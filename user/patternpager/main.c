@@ -1,12 +1,13 @@
 /*
  * patternpager: the test pager. It answers faults with frames it fills
  * itself (a pattern from the address, or `ret` instructions), records every
- * fault, and can lie, stall or share on request: the controls of
- * <pagoda/patternpager.h>.
+ * fault, and on request shares frames between spaces, answers with runs of
+ * pages, tracks writes with protect + RETRY, lies, or stalls: the controls
+ * of <pagoda/patternpager.h>. State is kept by badge (the fault message
+ * does not say which region, only through which handle).
  */
 #include <pagoda/libpager.h>
 #include <pagoda/patternpager.h>
-#include <string.h>
 
 const char *progname = "patternpager";
 
