@@ -26,14 +26,7 @@ void message_release(struct message *msg)
 static void deliver(struct thread *to, const struct message *msg, uint32_t badge)
 {
 	uint64_t *r = to->ctx.regs;
-	unsigned long length = MSG_LENGTH(msg->info);
-	if (length > MSG_WORDS)
-		length = MSG_WORDS;
-	r[REG_A0] = 0;
-	r[REG_A1] = msg->info & ~MSG_HAS_HANDLE;
-	for (unsigned i = 0; i < MSG_WORDS; i++)
-		r[REG_A1 + 1 + i] = i < length ? msg->words[i] : 0;
-	r[REG_A1 + 5] = badge;
+	ipc_deliver_words(to, msg->info, msg->words, badge);
 	long handle = HANDLE_NONE;
 	if (msg->xfer.obj) {
 		if (msg->xfer.obj->dead)
@@ -44,6 +37,70 @@ static void deliver(struct thread *to, const struct message *msg, uint32_t badge
 			r[REG_A1] |= MSG_HAS_HANDLE;
 	}
 	r[REG_A7] = (uint64_t)handle;
+}
+
+/* An endpoint handle of self with `right`, or NULL (the general path will
+ * then say what is wrong). */
+static struct handle *fast_endpoint(struct thread *self, long h, uint32_t right)
+{
+	if (h < 0 || h >= HANDLE_TABLE_SIZE)
+		return NULL;
+	struct handle *slot = &self->proc->handles[h];
+	struct kobject *obj = slot->obj;
+	if (!obj || obj->dead || obj->type != KOBJ_ENDPOINT || !(slot->rights & right))
+		return NULL;
+	return slot;
+}
+
+bool ipc_fast_call(struct thread *self)
+{
+	const uint64_t *r = self->ctx.regs;
+	unsigned long info = r[REG_A1];
+	if ((info & MSG_HAS_HANDLE) || MSG_LENGTH(info) > MSG_WORDS)
+		return false;
+	struct handle *via = fast_endpoint(self, (long)r[REG_A0], RIGHT_WRITE);
+	if (!via)
+		return false;
+	struct endpoint *ep = (struct endpoint *)via->obj;
+	struct thread *server = ep->receivers;
+	if (!server || server->priority < self->priority)
+		return false;
+
+	wq_remove(&ep->receivers, server);
+	ipc_deliver_words(server, info, &r[REG_A1 + 1], via->badge);
+	server->state = THREAD_RUNNING;
+	server->blocked_on = NULL;
+	server->reply_to = self;
+	self->replier = server;
+	self->state = THREAD_BLOCKED_REPLY;
+	sched_handoff(server);
+	return true;
+}
+
+bool ipc_fast_reply_recv(struct thread *self)
+{
+	const uint64_t *r = self->ctx.regs;
+	struct thread *caller = self->reply_to;
+	unsigned long info = r[REG_A1];
+	if (!caller || caller->fault.pending || (info & MSG_HAS_HANDLE) || MSG_LENGTH(info) > MSG_WORDS ||
+	    caller->priority < self->priority)
+		return false;
+	struct handle *via = fast_endpoint(self, (long)r[REG_A0], RIGHT_READ);
+	if (!via)
+		return false;
+	struct endpoint *ep = (struct endpoint *)via->obj;
+	if (ep->senders)
+		return false; /* a message is waiting: the general path receives it */
+
+	ipc_deliver_words(caller, info, &r[REG_A1 + 1], 0);
+	self->reply_to = NULL;
+	caller->replier = NULL;
+	caller->state = THREAD_RUNNING;
+	self->state = THREAD_BLOCKED_RECV;
+	self->blocked_on = ep;
+	wq_push(&ep->receivers, self);
+	sched_handoff(caller);
+	return true;
 }
 
 static void fail_blocked(struct thread *t, long err)

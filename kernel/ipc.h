@@ -65,6 +65,34 @@ void ipc_cancel(struct thread *t);
  * ipc_cancel, leaves alone the caller t itself owes a reply. */
 void ipc_cancel_wait(struct thread *t);
 
+/*
+ * Writes a message without a handle into to's registers as the result of its
+ * recv/call: a0 = 0, a1 = info, a2..a5 = the words the length names (the rest
+ * zero, so no stale register leaks), a6 = badge, a7 = HANDLE_NONE.
+ */
+static inline void ipc_deliver_words(struct thread *to, unsigned long info,
+				     const unsigned long *words, uint32_t badge)
+{
+	uint64_t *r = to->ctx.regs;
+	unsigned long length = MSG_LENGTH(info);
+	r[REG_A0] = 0;
+	r[REG_A1] = info & ~MSG_HAS_HANDLE;
+	for (unsigned i = 0; i < MSG_WORDS; i++)
+		r[REG_A1 + 1 + i] = i < length ? words[i] : 0;
+	r[REG_A1 + 5] = badge;
+	r[REG_A7] = (uint64_t)HANDLE_NONE;
+}
+
+/*
+ * The IPC fast path (seL4's idea): call or reply_recv in the common case
+ * (no handle sent, the partner already waiting, priorities allowing a
+ * direct switch) done in one step, straight from syscall_entry. Returns
+ * false, having changed nothing, whenever the case is not that simple;
+ * the general path then runs.
+ */
+bool ipc_fast_call(struct thread *self);
+bool ipc_fast_reply_recv(struct thread *self);
+
 /* Drops the reference a message holds on its handle, if any. */
 void message_release(struct message *msg);
 

@@ -7,6 +7,7 @@
 
 #include "kernel/console.h"
 #include "kernel/fault.h"
+#include "kernel/ipc.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "kernel/timer.h"
@@ -37,6 +38,9 @@ long copy_to_user(uaddr_t user, const void *src, size_t len)
 
 void syscall_entry(struct thread *t)
 {
+	uint64_t nr = t->ctx.regs[REG_A7];
+	if ((nr == SYS_call && ipc_fast_call(t)) || (nr == SYS_reply_recv && ipc_fast_reply_recv(t)))
+		return;
 	long status = syscall_dispatch(&t->ctx);
 	/* A call that blocked or ended its thread has nothing to return now:
 	 * whoever wakes the thread writes its a0. */
