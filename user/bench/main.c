@@ -7,12 +7,16 @@
  * they are whatever the counter says (QEMU without -icount returns host
  * cycles), so the figures only mean something under `make bench`.
  *
- * init starts us (boot argument "bench") at BENCH_PRIORITY with the
- * endpoint of a "child" echo server as our bootstrap handle (see
- * user/init/main.c). Prints one line per figure, "bench: NAME VALUE UNIT",
- * then "bench: done", and exits 0; a failed call panics (exit 127).
+ * init starts us (boot argument "bench") at BENCH_PRIORITY with an
+ * endpoint as our bootstrap handle; we call it once (setup()) and init, which
+ * holds our process handle, creates two regions in our space (one served by
+ * "zeropager", one by "patternpager") and replies with where they are and the
+ * endpoint of a "child" echo server (see run_bench in user/init/main.c).
+ * Prints one line per figure, "bench: NAME VALUE UNIT", then "bench: done",
+ * and exits 0; a failed call panics (exit 127).
  */
 #include <pagoda/ipc.h>
+#include <pagoda/patternpager.h>
 #include <pagoda/runtime.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +110,10 @@ static __attribute__((noinline)) unsigned long batch_yield(unsigned long n)
 	return rdinstret() - t0;
 }
 
-static long echo_ep;
+/* What init's answer to our setup call gave us. */
+static long echo_ep;                      /* the echo server's endpoint */
+static unsigned long zero_va, pattern_va; /* the zeropager's and the pattern pager's regions */
+static unsigned long fault_pages;         /* pages in each */
 
 static __attribute__((noinline)) unsigned long batch_call(unsigned long n)
 {
@@ -157,9 +164,6 @@ static void check_echo(long ep, unsigned long seed)
  * pg_reply_recv in C). One call = call + reply_recv + the server's loop. */
 static void bench_ipc_roundtrip(void)
 {
-	echo_ep = runtime_bootstrap_handle();
-	if (echo_ep < 0)
-		pg_panic("no echo server endpoint (bootstrap handle): start me from init with \"bench\"");
 	check_echo(echo_ep, 0x1234);
 	record("ipc_roundtrip", loop_figure(batch_call));
 	check_echo(echo_ep, 0x5678); /* still answering: the batches were round trips */
@@ -267,13 +271,86 @@ static void bench_map_unmap(void)
 	pg_handle_delete(many);
 }
 
+/* ---- fault_zero / fault_pager ------------------------------------------ */
+
+#define MAX_FAULT_PAGES 64
+
+/* Instret around one load of the first word of page va: a page fault and
+ * its whole round trip if the page is not mapped. */
+static __attribute__((noinline)) unsigned long touch(unsigned long va, unsigned long *value)
+{
+	unsigned long t0 = rdinstret();
+	unsigned long v = *(volatile unsigned long *)va;
+	unsigned long t1 = rdinstret();
+	*value = v;
+	return t1 - t0;
+}
+
+/*
+ * The fault round trip in a region of ours: a load from a page not mapped
+ * -> trap -> the kernel sends PAGER_FAULT to the region's pager -> its
+ * answer maps a page -> the load runs again. Each of the region's pages is
+ * touched once first (warm-up: the page tables are built; the pattern pager
+ * fills a frame per page and keeps it), then all are unmapped, then each is
+ * touched again, measured, and again, mapped now (the overhead: the reads
+ * and the load). The median fault minus the median overhead.
+ */
+static unsigned long fault_figure(unsigned long base, int pattern)
+{
+	unsigned long fault[MAX_FAULT_PAGES], mapped[MAX_FAULT_PAGES], v;
+	unsigned long n = fault_pages, size = n * PAGE;
+	for (unsigned long i = 0; i < n; i++)
+		touch(base + i * PAGE, &v);
+	if (pg_unmap(base, size) != (long)n)
+		pg_panic("unmapping the region at 0x%lx: not %lu pages", base, n);
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long va = base + i * PAGE;
+		fault[i] = touch(va, &v);
+		if (v != (pattern ? PATTERN_WORD(va) : 0))
+			pg_panic("page 0x%lx holds 0x%lx", va, v);
+		mapped[i] = touch(va, &v);
+	}
+	pg_unmap(base, size); /* the zeroed pages go back to the zeropager */
+	return per_item(median(fault, n), median(mapped, n), 1);
+}
+
+/* zeropager answers PAGER_ZERO: the kernel allocates a page (charged to
+ * the pager), zeroes it and maps it. The pattern pager answers PAGER_MAP
+ * with the frame it filled for that page at the warm-up and kept: the
+ * round trip without any filling. */
+static void bench_faults(void)
+{
+	record("fault_zero", fault_figure(zero_va, 0));
+	record("fault_pager", fault_figure(pattern_va, 1));
+}
+
+/* One call on our bootstrap endpoint: init answers with our regions
+ * (w0 zeropager's, w1 the pattern pager's, w2 pages in each) and the echo
+ * server's endpoint. */
+static void setup(void)
+{
+	long boot = runtime_bootstrap_handle();
+	if (boot < 0)
+		pg_panic("no bootstrap endpoint: start me from init with \"bench\"");
+	struct pg_msg r = pg_call(boot, MSG_INFO(0, 0, 0), 0, 0, 0, 0, HANDLE_NONE);
+	if (r.status < 0 || msg_handle(r) < 0 || MSG_LENGTH(r.info) != 3 || !r.w[2] ||
+	    r.w[2] > MAX_FAULT_PAGES)
+		pg_panic("init's setup answer is not what we expect");
+	echo_ep = r.handle;
+	zero_va = r.w[0];
+	pattern_va = r.w[1];
+	fault_pages = r.w[2];
+}
+
 int main(void)
 {
+	setup();
 	/* Every measurement first, then all the printing. */
 	bench_null_syscall();
 	bench_ipc_roundtrip();
 	bench_context_switch();
 	bench_map_unmap();
+	bench_faults();
 	for (unsigned i = 0; i < nfigures; i++)
 		printf("bench: %s %lu instructions\n", figures[i].name, figures[i].value);
 	printf("bench: done\n");
