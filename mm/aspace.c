@@ -102,9 +102,8 @@ static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, ui
 		return -ERR_PERM;
 	if (!(rights & (RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)))
 		return -ERR_INVAL;
-	for (struct mapping *m = as->maps; m; m = m->next_in_as)
-		if (va < m->va + m->frame->size && m->va < va + frame->size)
-			return -ERR_EXIST;
+	/* Overlap with an existing mapping is found by pt_map's own check of
+	 * the page table (-ERR_EXIST): every mapping has its PTEs there. */
 
 	/*
 	 * Charge first, for the record and for the most page tables the

@@ -9,7 +9,7 @@
 #define WANTED_FEATURES                                                                     \
 	(VIRTIO_FEATURE(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_FEATURE(VIRTIO_BLK_F_SEG_MAX) |     \
 	 VIRTIO_FEATURE(VIRTIO_BLK_F_RO) | VIRTIO_FEATURE(VIRTIO_BLK_F_BLK_SIZE) |          \
-	 0)
+	 VIRTIO_FEATURE(VIRTIO_BLK_F_FLUSH))
 
 #define HDR_OFFSET 0      /* in the hdrs page: VBLK_SLOTS headers of 16 bytes */
 #define STATUS_OFFSET 2048 /* then VBLK_SLOTS status bytes */
@@ -73,8 +73,10 @@ static void reap(struct virtio_blk *blk)
 }
 
 /* Waits until at least one request completed (or the device is dead). */
+int vblk_debug;
 static void wait_some(struct virtio_blk *blk)
 {
+	if (vblk_debug) { printf("dbg: wait inflight %u used %u last %u\n", blk->inflight, blk->vq.used->idx, blk->vq.last_used); }
 	unsigned before = blk->inflight;
 	reap(blk);
 	while (!blk->dead && blk->inflight == before && before > 0) {
@@ -85,7 +87,8 @@ static void wait_some(struct virtio_blk *blk)
 		}
 		blk->stats.interrupts++;
 		uint32_t isr = virtio_mmio_interrupt_ack(&blk->mmio);
-		pg_irq_ack(blk->irq); /* -ERR_INVAL if not in service: harmless */
+		long ackrc = pg_irq_ack(blk->irq); /* -ERR_INVAL if not in service: harmless */
+		if (vblk_debug) printf("dbg: bits %ld isr %u ack %ld used %u\n", bits, isr, ackrc, blk->vq.used->idx);
 		if (isr & VIRTIO_INT_CONFIG)
 			blk->capacity512 = virtio_mmio_config_read64(&blk->mmio, VIRTIO_BLK_CFG_CAPACITY);
 		if (blk->mmio.version >= 2 &&
@@ -309,8 +312,9 @@ static void undo_open(struct virtio_blk *blk)
 		virtio_mmio_reset(&blk->mmio);
 	if (blk->note >= 0) {
 		/* An interrupt delivered but not acknowledged would stay claimed. */
-		if (pg_poll(blk->note) > 0)
-			pg_irq_ack(blk->irq);
+		long pb = pg_poll(blk->note);
+		long pa = pb > 0 ? pg_irq_ack(blk->irq) : 99;
+		if (vblk_debug) printf("dbg: close poll %ld ack %ld\n", pb, pa);
 		pg_object_destroy(blk->note); /* the kernel masks the source if it fires */
 		pg_handle_delete(blk->note);
 		blk->note = HANDLE_NONE;
@@ -408,6 +412,7 @@ long virtio_blk_open(struct virtio_blk *blk, long window, uint64_t base, size_t 
 	}
 	if ((rc = pg_irq_bind(irq, blk->note)) < 0)
 		goto fail;
+	if (vblk_debug) printf("dbg: open stale ack %ld\n", pg_irq_ack(irq));
 
 	virtio_mmio_driver_ok(&blk->mmio);
 	if (virtio_mmio_status(&blk->mmio) & VIRTIO_STATUS_NEEDS_RESET) {

@@ -427,6 +427,7 @@ static void t_reopen(void)
 	if (!need_dev())
 		return;
 	struct slot *s = &slots[chosen];
+	extern int vblk_debug; vblk_debug = 1;
 	long quota = pg_sysinfo(SYSINFO_QUOTA_LEFT);
 	long dma = (long)(blk.ring.size + blk.hdrs.size);
 	virtio_blk_close(&blk);
