@@ -41,22 +41,6 @@ void regions_destroy(struct aspace *as)
 	}
 }
 
-/* The address space a call names: its own, or a process's (rights on the
- * handle). Returns NULL with *err set. */
-static struct process *target(long process_h, uint32_t rights, long *err)
-{
-	struct process *self = current_thread()->proc;
-	struct handle *h = handle_lookup(self, process_h, KOBJ_PROCESS, rights, err);
-	if (!h)
-		return NULL;
-	struct process *p = (struct process *)h->obj;
-	if (p->exited) {
-		*err = -ERR_DEAD;
-		return NULL;
-	}
-	return p;
-}
-
 static bool page_range_ok(vaddr_t va, size_t size)
 {
 	return IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(size, PAGE_SIZE) && size > 0 &&
@@ -68,7 +52,7 @@ long sys_region_create(struct user_context *ctx, long process_h, unsigned long b
 {
 	(void)ctx;
 	long err;
-	struct process *p = target(process_h, RIGHT_WRITE, &err);
+	struct process *p = syscall_target(process_h, RIGHT_WRITE, &err);
 	if (!p)
 		return err;
 	struct handle *ph = handle_lookup(current_thread()->proc, pager_h, KOBJ_ENDPOINT, RIGHT_WRITE, &err);
@@ -100,7 +84,7 @@ long sys_region_destroy(struct user_context *ctx, long process_h, unsigned long 
 {
 	(void)ctx;
 	long err;
-	struct process *p = target(process_h, RIGHT_WRITE, &err);
+	struct process *p = syscall_target(process_h, RIGHT_WRITE, &err);
 	if (!p)
 		return err;
 	for (struct region **pp = &p->as.regions; *pp; pp = &(*pp)->next) {
@@ -121,7 +105,7 @@ long sys_protect(struct user_context *ctx, long process_h, unsigned long va, uns
 {
 	(void)ctx;
 	long err;
-	struct process *p = target(process_h, RIGHT_WRITE, &err);
+	struct process *p = syscall_target(process_h, RIGHT_WRITE, &err);
 	if (!p)
 		return err;
 	if (!page_range_ok(va, size))
@@ -134,7 +118,7 @@ long sys_ad_query(struct user_context *ctx, long process_h, unsigned long va, un
 {
 	(void)ctx;
 	long err;
-	struct process *p = target(process_h, RIGHT_READ, &err);
+	struct process *p = syscall_target(process_h, RIGHT_READ, &err);
 	if (!p)
 		return err;
 	if (pages == 0 || pages > AD_QUERY_MAX_PAGES)

@@ -36,6 +36,20 @@ long copy_to_user(uaddr_t user, const void *src, size_t len)
 	return arch_user_copy((void *)(uintptr_t)user, src, len);
 }
 
+struct process *syscall_target(long process_h, uint32_t rights, long *err)
+{
+	struct process *self = current_thread()->proc;
+	struct handle *h = handle_lookup(self, process_h, KOBJ_PROCESS, rights, err);
+	if (!h)
+		return NULL;
+	struct process *p = (struct process *)h->obj;
+	if (p->exited) {
+		*err = -ERR_DEAD;
+		return NULL;
+	}
+	return p;
+}
+
 void syscall_entry(struct thread *t)
 {
 	uint64_t nr = t->ctx.regs[REG_A7];

@@ -35,6 +35,13 @@ extern const char *const syscall_names[SYS_COUNT];
 void user_page_fault(struct thread *t, enum access_kind access, uint64_t addr);
 
 /*
+ * The process whose address space a call names: HANDLE_SELF, or a process
+ * handle with `rights` (RIGHT_WRITE to change the space, RIGHT_READ to look).
+ * NULL with *err set when the handle is bad or the process has ended.
+ */
+struct process *syscall_target(long process_h, uint32_t rights, long *err);
+
+/*
  * Copies between kernel memory and the current process's user memory.
  * [user, user+len) must lie in the user half; the copy runs with SUM on
  * and recovers from faults. Returns 0 or -ERR_FAULT (then an unknown

@@ -71,23 +71,31 @@ long sys_frame_phys(struct user_context *ctx, long frame_h)
 	return (long)((struct frame_obj *)h->obj)->pa;
 }
 
-long sys_map(struct user_context *ctx, long frame_h, unsigned long va, unsigned long rights)
+long sys_map(struct user_context *ctx, long process_h, long frame_h, unsigned long va,
+	     unsigned long rights)
 {
 	(void)ctx;
-	struct process *p = self_proc();
 	long err;
+	struct process *target = syscall_target(process_h, RIGHT_WRITE, &err);
+	if (!target)
+		return err;
 	if (rights & ~(unsigned long)(RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC))
 		return -ERR_INVAL;
-	struct handle *h = handle_lookup(p, frame_h, KOBJ_FRAME, (uint32_t)rights, &err);
+	/* The frame comes from the caller's table: a pager maps its own. */
+	struct handle *h = handle_lookup(self_proc(), frame_h, KOBJ_FRAME, (uint32_t)rights, &err);
 	if (!h)
 		return err;
-	return aspace_map(&p->as, (struct frame_obj *)h->obj, va, (uint32_t)rights);
+	return aspace_map(&target->as, (struct frame_obj *)h->obj, va, (uint32_t)rights);
 }
 
-long sys_unmap(struct user_context *ctx, unsigned long va, unsigned long size)
+long sys_unmap(struct user_context *ctx, long process_h, unsigned long va, unsigned long size)
 {
 	(void)ctx;
-	return aspace_unmap(&self_proc()->as, va, size);
+	long err;
+	struct process *target = syscall_target(process_h, RIGHT_WRITE, &err);
+	if (!target)
+		return err;
+	return aspace_unmap(&target->as, va, size);
 }
 
 #define SPAWN_MAX_IMAGE (4UL << 20)

@@ -211,7 +211,7 @@ long virtio_dma_alloc(size_t size, struct virtio_dma *out)
 		pg_handle_delete(frame);
 		return pa;
 	}
-	rc = pg_map(frame, va, RIGHT_READ | RIGHT_WRITE);
+	rc = pg_map(HANDLE_SELF, frame, va, RIGHT_READ | RIGHT_WRITE);
 	if (rc < 0) {
 		pg_handle_delete(frame);
 		return rc;
@@ -224,7 +224,7 @@ void virtio_dma_free(struct virtio_dma *dma)
 {
 	if (dma->frame == HANDLE_NONE)
 		return;
-	pg_unmap((uintptr_t)dma->va, dma->size);
+	pg_unmap(HANDLE_SELF, (uintptr_t)dma->va, dma->size);
 	pg_handle_delete(dma->frame);
 	*dma = (struct virtio_dma){ .frame = HANDLE_NONE };
 }
@@ -241,7 +241,7 @@ long virtio_window_map(long frame, uint64_t base, size_t size, volatile void **o
 	long rc = va_take(span, PAGE_SIZE, &va);
 	if (rc < 0)
 		return rc;
-	rc = pg_map(frame, va, RIGHT_READ | RIGHT_WRITE);
+	rc = pg_map(HANDLE_SELF, frame, va, RIGHT_READ | RIGHT_WRITE);
 	if (rc < 0)
 		return rc;
 	*out = (volatile void *)(va + (base & (PAGE_SIZE - 1)));
@@ -251,5 +251,5 @@ long virtio_window_map(long frame, uint64_t base, size_t size, volatile void **o
 void virtio_window_unmap(volatile void *window, size_t size)
 {
 	uintptr_t va = (uintptr_t)window & ~(PAGE_SIZE - 1);
-	pg_unmap(va, window_span((uintptr_t)window, size ? size : PAGE_SIZE));
+	pg_unmap(HANDLE_SELF, va, window_span((uintptr_t)window, size ? size : PAGE_SIZE));
 }

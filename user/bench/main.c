@@ -225,19 +225,19 @@ static void bench_map_unmap(void)
 	const unsigned long rw = RIGHT_READ | RIGHT_WRITE;
 
 	long one = pg_must(pg_frame_alloc(0), "frame_alloc(0)");
-	pg_must(pg_map(one, VA_SINGLE, rw), "map (warm-up)");
-	pg_must(pg_unmap(VA_SINGLE, PAGE), "unmap (warm-up)");
+	pg_must(pg_map(HANDLE_SELF, one, VA_SINGLE, rw), "map (warm-up)");
+	pg_must(pg_unmap(HANDLE_SELF, VA_SINGLE, PAGE), "unmap (warm-up)");
 	for (unsigned s = 0; s < SAMPLES; s++) {
 		unsigned long t0 = rdinstret();
 		unsigned long t1 = rdinstret();
 		pair[s] = t1 - t0;
 		t0 = rdinstret();
-		long rc = pg_map(one, VA_SINGLE, rw);
+		long rc = pg_map(HANDLE_SELF, one, VA_SINGLE, rw);
 		t1 = rdinstret();
 		map[s] = t1 - t0;
 		pg_must(rc, "map");
 		t0 = rdinstret();
-		rc = pg_unmap(VA_SINGLE, PAGE);
+		rc = pg_unmap(HANDLE_SELF, VA_SINGLE, PAGE);
 		t1 = rdinstret();
 		unmap[s] = t1 - t0;
 		if (rc != 1)
@@ -250,16 +250,16 @@ static void bench_map_unmap(void)
 	/* Batched: one call maps (unmaps) a 64-page frame; per page. 256 KiB
 	 * is below the 2 MiB of a large page, so the kernel writes 64 leaves. */
 	long many = pg_must(pg_frame_alloc(BATCH_ORDER), "frame_alloc(BATCH_ORDER)");
-	pg_must(pg_map(many, VA_BATCH, rw), "map batch (warm-up)");
-	pg_must(pg_unmap(VA_BATCH, BATCH_PAGES * PAGE), "unmap batch (warm-up)");
+	pg_must(pg_map(HANDLE_SELF, many, VA_BATCH, rw), "map batch (warm-up)");
+	pg_must(pg_unmap(HANDLE_SELF, VA_BATCH, BATCH_PAGES * PAGE), "unmap batch (warm-up)");
 	for (unsigned s = 0; s < SAMPLES; s++) {
 		unsigned long t0 = rdinstret();
-		long rc = pg_map(many, VA_BATCH, rw);
+		long rc = pg_map(HANDLE_SELF, many, VA_BATCH, rw);
 		unsigned long t1 = rdinstret();
 		map[s] = t1 - t0;
 		pg_must(rc, "map batch");
 		t0 = rdinstret();
-		rc = pg_unmap(VA_BATCH, BATCH_PAGES * PAGE);
+		rc = pg_unmap(HANDLE_SELF, VA_BATCH, BATCH_PAGES * PAGE);
 		t1 = rdinstret();
 		unmap[s] = t1 - t0;
 		if (rc != (long)BATCH_PAGES)
@@ -301,7 +301,7 @@ static unsigned long fault_figure(unsigned long base, int pattern)
 	unsigned long n = fault_pages, size = n * PAGE;
 	for (unsigned long i = 0; i < n; i++)
 		touch(base + i * PAGE, &v);
-	if (pg_unmap(base, size) != (long)n)
+	if (pg_unmap(HANDLE_SELF, base, size) != (long)n)
 		pg_panic("unmapping the region at 0x%lx: not %lu pages", base, n);
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned long va = base + i * PAGE;
@@ -310,7 +310,7 @@ static unsigned long fault_figure(unsigned long base, int pattern)
 			pg_panic("page 0x%lx holds 0x%lx", va, v);
 		mapped[i] = touch(va, &v);
 	}
-	pg_unmap(base, size); /* the zeroed pages go back to the zeropager */
+	pg_unmap(HANDLE_SELF, base, size); /* the zeroed pages go back to the zeropager */
 	return per_item(median(fault, n), median(mapped, n), 1);
 }
 

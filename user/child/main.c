@@ -87,7 +87,7 @@ static int serve_mem(long ep)
 			((code_fn)m.w[0])();
 			break;
 		case MEM_UNMAP:
-			r0 = (unsigned long)pg_unmap(m.w[0], m.w[1]);
+			r0 = (unsigned long)pg_unmap(HANDLE_SELF, m.w[0], m.w[1]);
 			break;
 		case MEM_EXIT:
 			return (int)m.w[0];
@@ -164,7 +164,7 @@ int main(void)
 				rc = f;
 				break;
 			}
-			rc = pg_map(f, va, RIGHT_READ | RIGHT_WRITE);
+			rc = pg_map(HANDLE_SELF, f, va, RIGHT_READ | RIGHT_WRITE);
 			pg_handle_delete(f); /* the mapping keeps the frame */
 			if (rc < 0)
 				break;

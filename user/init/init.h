@@ -11,6 +11,7 @@ long spawn(const char *name, unsigned long priority, long bootstrap);
 /* utest_mem.c: memory quota and refused images. */
 void quota_exhaustion(void);
 void elf_refusal(void);
+void map_into_another_space(void);
 
 /* utest_pager.c: page faults as IPC, pagers, regions (U-PAGER-*). */
 void pager_sparse(void);

@@ -111,7 +111,7 @@ void uart_irq_test(void)
 	TEST_CHECK(pg_irq_ack(dev->handle) < 0);
 	TEST_CHECK(pg_irq_bind(dev->irq_handle, dev->handle) < 0);
 
-	TEST_CHECK_EQ(pg_map(dev->handle, UART_VA, RIGHT_READ | RIGHT_WRITE), 0);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, dev->handle, UART_VA, RIGHT_READ | RIGHT_WRITE), 0);
 	uart = (volatile unsigned char *)(UART_VA + (dev->base & 0xfff));
 	unsigned char ier_before = reg_read(REG_IER);
 	long note = pg_notification_create();
@@ -128,7 +128,7 @@ void uart_irq_test(void)
 	reg_write(REG_IER, 0);
 	unsigned char iir = reg_read(REG_IIR);
 	unsigned char lsr = reg_read(REG_LSR);
-	long unmapped = pg_unmap(UART_VA, 4096);
+	long unmapped = pg_unmap(HANDLE_SELF, UART_VA, 4096);
 	uart = NULL;
 	/* The interrupt stays bound to `note`: destroying it makes the kernel
 	 * mask the source should it ever fire again. */

@@ -241,15 +241,15 @@ static void bad_arguments(void)
 	TEST_CHECK_EQ(pg_frame_alloc(64), -ERR_RANGE);
 	long f = pg_frame_alloc(0);
 	TEST_CHECK(f >= 0);
-	TEST_CHECK_EQ(pg_map(f, 0x20001001, RIGHT_READ), -ERR_ALIGN);
-	TEST_CHECK_EQ(pg_map(f, KERNEL_ADDR, RIGHT_READ), -ERR_RANGE);
-	TEST_CHECK_EQ(pg_map(f, 0x20001000, RIGHT_WRITE | RIGHT_EXEC), -ERR_PERM);
-	TEST_CHECK_EQ(pg_map(f, 0x20001000, 0x100), -ERR_INVAL);
-	TEST_CHECK_EQ(pg_map(f, 0x20001000, RIGHT_READ | RIGHT_WRITE), 0);
-	TEST_CHECK_EQ(pg_map(f, 0x20001000, RIGHT_READ), -ERR_EXIST);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, 0x20001001, RIGHT_READ), -ERR_ALIGN);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, KERNEL_ADDR, RIGHT_READ), -ERR_RANGE);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, 0x20001000, RIGHT_WRITE | RIGHT_EXEC), -ERR_PERM);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, 0x20001000, 0x100), -ERR_INVAL);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, 0x20001000, RIGHT_READ | RIGHT_WRITE), 0);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, 0x20001000, RIGHT_READ), -ERR_EXIST);
 	*(volatile long *)0x20001000 = 99;
 	TEST_CHECK_EQ(*(volatile long *)0x20001000, 99);
-	TEST_CHECK_EQ(pg_unmap(0x20001000, 4096), 1);
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, 0x20001000, 4096), 1);
 	TEST_CHECK_EQ(pg_handle_delete(f), 0);
 }
 
@@ -374,6 +374,8 @@ int utest_run(void)
 		 teardown_exact);
 	test_run("U-MEM-002", "a process allocating without end gets ERR_NOMEM at its quota; all returns",
 		 quota_exhaustion);
+	test_run("U-MEM-003", "map/unmap act on another space through its process handle (WRITE)",
+		 map_into_another_space);
 	test_run("U-ELF-001", "junk, truncated and foreign ELF images are refused; nothing leaks",
 		 elf_refusal);
 	test_run_noleak("U-PAGER-001", "a 1 GiB region touched at 16 pages uses only those and their tables",

@@ -64,3 +64,62 @@ void elf_refusal(void)
 	/* Nothing of a refused image stays behind. */
 	TEST_CHECK_EQ(test_free_frames(), free_before);
 }
+
+/* A child started with a fresh endpoint; replies to its hello with cmd(arg). */
+static long child_with(long ep, unsigned long cmd, unsigned long arg, long *proc)
+{
+	*proc = spawn("child", 10, ep);
+	if (*proc < 0)
+		return *proc;
+	struct pg_msg hello = pg_recv(ep);
+	if (hello.status < 0)
+		return hello.status;
+	return pg_reply(MSG_INFO(cmd, 1, 0), arg, 0, 0, 0, HANDLE_NONE);
+}
+
+void map_into_another_space(void)
+{
+	const unsigned long va = 0x2200000000UL;
+	long f = pg_frame_alloc(0);
+	TEST_CHECK(f >= 0);
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, va, RIGHT_READ | RIGHT_WRITE), 0);
+	*(volatile long *)va = 77; /* what the child will find */
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4096), 1);
+	/* From here on nothing may stay behind (our own page tables for va,
+	 * made just now, stay with our space: they are not counted). */
+	long free_before = test_free_frames();
+
+	long ep = pg_endpoint_create();
+	long proc;
+	/* The child reads va: we map our frame into its space first. */
+	proc = spawn("child", 10, ep);
+	TEST_CHECK(proc >= 0);
+	TEST_CHECK_EQ(pg_map(proc, f, va, RIGHT_READ), 0);
+	long weak = pg_handle_mint(proc, RIGHT_READ, 0); /* may look, may not change */
+	TEST_CHECK_EQ(pg_map(weak, f, va + 4096, RIGHT_READ), -ERR_PERM);
+	TEST_CHECK_EQ(pg_unmap(weak, va, 4096), -ERR_PERM);
+	pg_handle_delete(weak);
+	struct pg_msg hello = pg_recv(ep);
+	TEST_CHECK_EQ(hello.status, 0);
+	pg_reply(MSG_INFO(CMD_READ, 1, 0), va, 0, 0, 0, HANDLE_NONE);
+	TEST_CHECK_EQ(pg_process_wait(proc), 77);
+	/* Its space is gone: mapping into it now fails cleanly. */
+	TEST_CHECK_EQ(pg_map(proc, f, va, RIGHT_READ), -ERR_DEAD);
+	pg_handle_delete(proc);
+
+	/* Mapped, then unmapped from the child's space before it reads: killed. */
+	TEST_CHECK_EQ(child_with(ep, CMD_EXIT, 0, &proc), 0); /* a warm-up child... */
+	TEST_CHECK_EQ(pg_process_wait(proc), 0);
+	pg_handle_delete(proc);
+	proc = spawn("child", 10, ep);
+	TEST_CHECK(proc >= 0);
+	TEST_CHECK_EQ(pg_map(proc, f, va, RIGHT_READ), 0);
+	TEST_CHECK_EQ(pg_unmap(proc, va, 4096), 1);
+	hello = pg_recv(ep);
+	pg_reply(MSG_INFO(CMD_READ, 1, 0), va, 0, 0, 0, HANDLE_NONE);
+	TEST_CHECK_EQ(pg_process_wait(proc), -ERR_FAULT);
+	pg_handle_delete(proc);
+	pg_handle_delete(ep);
+	pg_handle_delete(f); /* the frame goes back: nothing maps it any more */
+	TEST_CHECK_EQ(test_free_frames(), free_before + 1);
+}

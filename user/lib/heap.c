@@ -34,7 +34,7 @@ static long heap_grow(uintptr_t pages)
 		order--;
 	if (frame < 0)
 		return frame;
-	rc = pg_map(frame, heap_mapped, RIGHT_READ | RIGHT_WRITE);
+	rc = pg_map(HANDLE_SELF, frame, heap_mapped, RIGHT_READ | RIGHT_WRITE);
 	pg_handle_delete(frame); /* the mapping holds the frame now */
 	if (rc < 0)
 		return rc;

@@ -53,7 +53,7 @@ static long filled_frame(unsigned long va, unsigned order, int code)
 	long frame = pg_frame_alloc(order);
 	if (frame < 0)
 		return frame;
-	long rc = pg_map(frame, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE);
+	long rc = pg_map(HANDLE_SELF, frame, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE);
 	if (rc < 0) {
 		pg_handle_delete(frame);
 		return rc;
@@ -61,7 +61,7 @@ static long filled_frame(unsigned long va, unsigned order, int code)
 	unsigned long *w = (unsigned long *)SCRATCH_VA;
 	for (unsigned long i = 0; i < size / 8; i++)
 		w[i] = code ? RET_INSN | RET_INSN << 32 : PATTERN_WORD(va + 8 * i);
-	pg_unmap(SCRATCH_VA, size);
+	pg_unmap(HANDLE_SELF, SCRATCH_VA, size);
 	if (code)
 		__asm__ volatile(".word 0x0000100f" ::: "memory"); /* fence.i */
 	return frame;
