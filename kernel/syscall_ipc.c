@@ -215,16 +215,23 @@ long sys_reply_recv(struct user_context *ctx, long ep_h, unsigned long info, uns
 	return 0;
 }
 
+/* The notification handle h names, if it carries `right`; else NULL, *err set. */
+static struct notification *notification_of(long h, uint32_t right, long *err)
+{
+	struct handle *n = handle_lookup(self_proc(), h, KOBJ_NOTIFICATION, right, err);
+	return n ? (struct notification *)n->obj : NULL;
+}
+
 long sys_signal(struct user_context *ctx, long h, unsigned long bits)
 {
 	(void)ctx;
 	long err;
-	struct handle *n = handle_lookup(self_proc(), h, KOBJ_NOTIFICATION, RIGHT_WRITE, &err);
-	if (!n)
+	struct notification *note = notification_of(h, RIGHT_WRITE, &err);
+	if (!note)
 		return err;
 	if (bits == 0)
 		return -ERR_INVAL;
-	notification_signal((struct notification *)n->obj, bits);
+	notification_signal(note, bits);
 	return 0;
 }
 
@@ -232,11 +239,11 @@ long sys_wait(struct user_context *ctx, long h)
 {
 	(void)ctx;
 	long err;
-	struct handle *n = handle_lookup(self_proc(), h, KOBJ_NOTIFICATION, RIGHT_READ, &err);
-	if (!n)
+	struct notification *note = notification_of(h, RIGHT_READ, &err);
+	if (!note)
 		return err;
 	struct thread *self = current_thread();
-	notification_wait(self, (struct notification *)n->obj);
+	notification_wait(self, note);
 	return (long)self->ctx.regs[REG_A0]; /* the bits, if it did not block */
 }
 
@@ -244,10 +251,9 @@ long sys_poll(struct user_context *ctx, long h)
 {
 	(void)ctx;
 	long err;
-	struct handle *n = handle_lookup(self_proc(), h, KOBJ_NOTIFICATION, RIGHT_READ, &err);
-	if (!n)
+	struct notification *note = notification_of(h, RIGHT_READ, &err);
+	if (!note)
 		return err;
-	struct notification *note = (struct notification *)n->obj;
 	long bits = (long)note->bits;
 	note->bits = 0;
 	return bits;

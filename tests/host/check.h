@@ -9,6 +9,7 @@
 #define TESTS_HOST_CHECK_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 
 void check_failed(const char *file, int line, const char *what);
@@ -37,6 +38,10 @@ int check_failing(void); /* nonzero once the running test has failed */
 
 /* Runs fn as test `id`, printing PASS or FAIL with desc. */
 void run_test(const char *id, const char *desc, void (*fn)(void));
+
+/* The whole file at path in a malloc'd buffer (one spare byte), its length
+ * in *len; NULL when it cannot be read. The caller frees it. */
+uint8_t *read_file(const char *path, size_t *len);
 
 /* Prints "N passed, N failed" for this binary; returns the exit status. */
 int test_summary(void);
