@@ -1,22 +1,55 @@
 #!/usr/bin/env bash
-# Fuzzes the device-tree parser with libFuzzer.
-#   scripts/fuzz.sh --brief    a fixed number of runs with a fixed seed (make test)
-#   scripts/fuzz.sh SECONDS    a timed run (make fuzz); new inputs are kept in build/fuzz/corpus
+# Fuzzes the parsers that read untrusted input: device trees, ELF images and
+# cpio boot archives (libFuzzer, ASan, UBSan).
+#   scripts/fuzz.sh --brief NAME   a fixed number of runs with a fixed seed, on
+#                                  a fresh copy of the seeds (make test)
+#   scripts/fuzz.sh SECONDS        every target for SECONDS each (make fuzz);
+#                                  new inputs are kept in build/fuzz/NAME-corpus
 set -eu
 cd "$(dirname "$0")/.."
-corpus=build/fuzz/corpus
-mkdir -p "$corpus"
-cp -n tests/dtb/*.dtb build/test-dtb/*.dtb ../shared/dtb/*.dtb "$corpus"/ 2>/dev/null || true
-[ -d tests/fuzz/corpus ] && cp -n tests/fuzz/corpus/* "$corpus"/ 2>/dev/null || true
+
+# Seeds: real inputs of each kind.
+seeds() {
+	case $1 in
+	fdt) ls tests/dtb/*.dtb build/test-dtb/*.dtb ../shared/dtb/*.dtb tests/fuzz/corpus/* 2>/dev/null ;;
+	elf) ls build/user/*.elf build/test-elf/*.elf 2>/dev/null ;;
+	cpio) ls build/initrd.cpio 2>/dev/null ;;
+	esac
+}
+
+# Copies the seeds of kind $1 into folder $2, numbered (names may repeat).
+copy_seeds() {
+	local i=0 f
+	seeds "$1" | while read -r f; do
+		i=$((i + 1))
+		cp "$f" "$2/seed$i-$(basename "$f")"
+	done
+}
+
+runs_for() {
+	case $1 in
+	fdt) echo 200000 ;;
+	*) echo 50000 ;;
+	esac
+}
+
 if [ "${1:-}" = "--brief" ]; then
-	# Deterministic: same seed, same number of runs, a fresh copy of the seeds.
-	brief=$(mktemp -d)
-	trap 'rm -rf "$brief"' EXIT
-	cp tests/dtb/*.dtb ../shared/dtb/*.dtb "$brief"/ 2>/dev/null || true
-	build/fuzz/fdt_fuzz -seed=1 -runs=200000 -max_len=65536 "$brief"
+	name=${2:?usage: scripts/fuzz.sh --brief fdt|elf|cpio}
+	dir=$(mktemp -d)
+	trap 'rm -rf "$dir"' EXIT
+	copy_seeds "$name" "$dir"
+	"build/fuzz/${name}_fuzz" -seed=1 -runs="$(runs_for "$name")" -max_len=65536 "$dir"
 	exit 0
 fi
-case "${1:-300}" in
-*[!0-9]*) echo "usage: scripts/fuzz.sh --brief | SECONDS" >&2; exit 2 ;;
+
+seconds=${1:-300}
+case $seconds in
+*[!0-9]* | "") echo "usage: scripts/fuzz.sh --brief NAME | SECONDS" >&2; exit 2 ;;
 esac
-exec build/fuzz/fdt_fuzz -max_total_time="${1:-300}" -max_len=65536 "$corpus"
+for name in fdt elf cpio; do
+	corpus=build/fuzz/$name-corpus
+	mkdir -p "$corpus"
+	copy_seeds "$name" "$corpus"
+	echo "== fuzzing $name for ${seconds}s"
+	"build/fuzz/${name}_fuzz" -max_total_time="$seconds" -max_len=65536 "$corpus"
+done
