@@ -10,7 +10,7 @@
 #   initrd                    phony: the same
 
 # Each program is a folder user/NAME/.
-USER_PROGRAMS := init hello child bench zeropager patternpager blktest
+USER_PROGRAMS := init hello child bench zeropager patternpager blktest swapper
 
 # ---- generated ABI: numbers, user stubs, kernel dispatch -------------------
 

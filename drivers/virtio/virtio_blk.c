@@ -73,10 +73,8 @@ static void reap(struct virtio_blk *blk)
 }
 
 /* Waits until at least one request completed (or the device is dead). */
-int vblk_debug;
 static void wait_some(struct virtio_blk *blk)
 {
-	if (vblk_debug) { printf("dbg: wait inflight %u used %u last %u\n", blk->inflight, blk->vq.used->idx, blk->vq.last_used); }
 	unsigned before = blk->inflight;
 	reap(blk);
 	while (!blk->dead && blk->inflight == before && before > 0) {
@@ -87,10 +85,11 @@ static void wait_some(struct virtio_blk *blk)
 		}
 		blk->stats.interrupts++;
 		uint32_t isr = virtio_mmio_interrupt_ack(&blk->mmio);
-		long ackrc = pg_irq_ack(blk->irq); /* -ERR_INVAL if not in service: harmless */
-		if (vblk_debug) printf("dbg: bits %ld isr %u ack %ld used %u\n", bits, isr, ackrc, blk->vq.used->idx);
-		if (isr & VIRTIO_INT_CONFIG)
+		pg_irq_ack(blk->irq); /* -ERR_INVAL if not in service: harmless */
+		if (isr & VIRTIO_INT_CONFIG) { /* the disk was resized */
 			blk->capacity512 = virtio_mmio_config_read64(&blk->mmio, VIRTIO_BLK_CFG_CAPACITY);
+			blk->bdev.capacity_sectors = blk->capacity512 / (blk->blk_size / 512);
+		}
 		if (blk->mmio.version >= 2 &&
 		    (virtio_mmio_status(&blk->mmio) & VIRTIO_STATUS_NEEDS_RESET)) {
 			fail_all(blk, "the device needs a reset");
@@ -312,9 +311,8 @@ static void undo_open(struct virtio_blk *blk)
 		virtio_mmio_reset(&blk->mmio);
 	if (blk->note >= 0) {
 		/* An interrupt delivered but not acknowledged would stay claimed. */
-		long pb = pg_poll(blk->note);
-		long pa = pb > 0 ? pg_irq_ack(blk->irq) : 99;
-		if (vblk_debug) printf("dbg: close poll %ld ack %ld\n", pb, pa);
+		if (pg_poll(blk->note) > 0)
+			pg_irq_ack(blk->irq);
 		pg_object_destroy(blk->note); /* the kernel masks the source if it fires */
 		pg_handle_delete(blk->note);
 		blk->note = HANDLE_NONE;
@@ -412,7 +410,12 @@ long virtio_blk_open(struct virtio_blk *blk, long window, uint64_t base, size_t 
 	}
 	if ((rc = pg_irq_bind(irq, blk->note)) < 0)
 		goto fail;
-	if (vblk_debug) printf("dbg: open stale ack %ld\n", pg_irq_ack(irq));
+	/* An interrupt a previous owner left in service (delivered but never
+	 * acknowledged: it died, or its notification was destroyed first)
+	 * stays claimed and would never come again. The device was reset by
+	 * the negotiation, so completing it now loses nothing; -ERR_INVAL
+	 * (nothing in service) is the usual answer. */
+	pg_irq_ack(irq);
 
 	virtio_mmio_driver_ok(&blk->mmio);
 	if (virtio_mmio_status(&blk->mmio) & VIRTIO_STATUS_NEEDS_RESET) {

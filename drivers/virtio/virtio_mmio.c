@@ -77,10 +77,12 @@ long virtio_mmio_negotiate(struct virtio_mmio *dev, uint64_t wanted, uint64_t re
 	virtio_mmio_add_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);
 	virtio_mmio_add_status(dev, VIRTIO_STATUS_DRIVER);
 
-	if (dev->version >= 2)
+	if (dev->version >= 2) {
 		required |= VIRTIO_FEATURE(VIRTIO_F_VERSION_1);
-	else
-		wanted &= 0xffffffffULL, required &= 0xffffffffULL; /* legacy: 32 bits */
+	} else { /* legacy: 32 feature bits */
+		wanted &= 0xffffffffULL;
+		required &= 0xffffffffULL;
+	}
 	uint64_t offered = device_features(dev);
 	if ((offered & required) != required) {
 		virtio_mmio_add_status(dev, VIRTIO_STATUS_FAILED);

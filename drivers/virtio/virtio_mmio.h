@@ -147,8 +147,10 @@ uint64_t virtio_mmio_config_read64(struct virtio_mmio *dev, uint32_t offset);
 
 /* ---- memory for drivers ------------------------------------------------ */
 
-#define VIRTIO_VA_BASE 0x3000000000UL /* free in every process (see <pagoda/abi.h>) */
-#define VIRTIO_VA_SIZE 0x0800000000UL
+/* Free in every process so far (<pagoda/abi.h>; the stack starts at
+ * 0x3f_fffe_0000). A program that links a virtio driver keeps out of it. */
+#define VIRTIO_VA_BASE 0x3800000000UL
+#define VIRTIO_VA_SIZE 0x0400000000UL
 
 /* DMA memory: physically contiguous, zeroed, mapped read-write. */
 struct virtio_dma {

@@ -157,7 +157,8 @@ int virtq_get(struct virtq *vq, struct virtq_done *done);
 
 /*
  * After the device was reset: takes back one chain still in flight and
- * returns its cookie, or NULL when none is left.
+ * returns its cookie, or NULL when none is left. A broken queue stays
+ * broken: virtq_init it again (and set the device up again) to reuse it.
  */
 void *virtq_detach(struct virtq *vq);
 

@@ -427,7 +427,6 @@ static void t_reopen(void)
 	if (!need_dev())
 		return;
 	struct slot *s = &slots[chosen];
-	extern int vblk_debug; vblk_debug = 1;
 	long quota = pg_sysinfo(SYSINFO_QUOTA_LEFT);
 	long dma = (long)(blk.ring.size + blk.hdrs.size);
 	virtio_blk_close(&blk);
@@ -440,6 +439,63 @@ static void t_reopen(void)
 	uint64_t last = dev->capacity_sectors - 1;
 	TEST_CHECK_EQ(block_read(dev, last, 1, rbuf.va, rbuf.pa), 0);
 	TEST_CHECK(verify(rbuf.va, last, 1, SEED_DISK));
+}
+
+/*
+ * U-BLK-010: a driver that dies with its interrupt delivered but not
+ * acknowledged. A bare driver made of the transport and virtqueue pieces
+ * sends GET_ID, waits until the interrupt reached its notification (so the
+ * interrupt is in service), then resets the device and destroys the
+ * notification without acknowledging anything. The next driver must come up
+ * and complete requests (else its first read waits forever).
+ */
+static void t_orphan_irq(void)
+{
+	if (!need_dev())
+		return;
+	struct slot *s = &slots[chosen];
+	virtio_blk_close(&blk);
+	dev = NULL;
+
+	volatile void *w;
+	TEST_CHECK_EQ(virtio_window_map(s->window, s->base, s->size, &w), 0);
+	struct virtio_mmio m;
+	TEST_CHECK_EQ(virtio_mmio_probe(&m, w, s->size, s->base), 0);
+	TEST_CHECK_EQ(virtio_mmio_negotiate(&m, 0, 0), 0);
+	struct virtio_dma ring, req;
+	static struct virtq vq;
+	TEST_CHECK_EQ(virtio_dma_alloc(virtq_layout_size(8), &ring), 0);
+	TEST_CHECK_EQ(virtio_dma_alloc(4096, &req), 0);
+	TEST_CHECK_EQ(virtq_init(&vq, "orphan", 0, 8, ring.va, ring.pa, ring.size, virtio_mmio_notify,
+				 &m), 0);
+	TEST_CHECK_EQ(virtio_mmio_queue_setup(&m, &vq), 0);
+	long note = pg_notification_create();
+	TEST_CHECK(note >= 0);
+	TEST_CHECK_EQ(pg_irq_bind(s->irq, note), 0);
+	virtio_mmio_driver_ok(&m);
+	struct virtio_blk_req_hdr *hdr = req.va;
+	hdr->type = VIRTIO_BLK_T_GET_ID;
+	struct virtq_buf bufs[3] = { { req.pa, sizeof *hdr, false }, { req.pa + 1024, 20, true },
+				     { req.pa + 512, 1, true } };
+	TEST_CHECK_EQ(virtq_add(&vq, bufs, 3, &vq), 0);
+	virtq_kick(&vq);
+	long bits = 0;
+	for (int i = 0; i < 100000 && bits == 0; i++)
+		if ((bits = pg_poll(note)) == 0)
+			pg_yield();
+	/* Die: no InterruptACK, no irq_ack. */
+	virtio_mmio_reset(&m);
+	pg_object_destroy(note);
+	pg_handle_delete(note);
+	virtio_window_unmap(w, s->size);
+	virtio_dma_free(&ring);
+	virtio_dma_free(&req);
+	TEST_CHECK(bits > 0); /* the interrupt was delivered, so it was in service */
+
+	TEST_CHECK_EQ(virtio_blk_open(&blk, s->window, s->base, s->size, s->irq), 0);
+	dev = &blk.bdev;
+	TEST_CHECK_EQ(block_read(dev, 0, 1, rbuf.va, rbuf.pa), 0);
+	TEST_CHECK(verify(rbuf.va, 0, 1, SEED_DISK));
 }
 
 static int failures;
@@ -469,6 +525,8 @@ int main(void)
 	    t_status);
 	run("U-BLK-009", "close gives the memory back; the device opens again with the data intact",
 	    t_reopen);
+	run("U-BLK-010", "a driver that died with its interrupt unacknowledged does not wedge the next",
+	    t_orphan_irq);
 	if (dev)
 		virtio_blk_close(&blk);
 	printf("blktest: %lu device requests, %lu interrupts, %lu errors\n", blk.stats.requests,

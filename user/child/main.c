@@ -98,6 +98,59 @@ static int serve_mem(long ep)
 	}
 }
 
+/* CMD_MEMTEST: the word at va in generation gen of its page. */
+static inline unsigned long memtest_word(unsigned long va, unsigned long seed, unsigned gen)
+{
+	unsigned long x = (va ^ seed) * 0x9e3779b97f4a7c15UL + gen * 0xbf58476d1ce4e5b9UL;
+	return x ^ (x >> 29);
+}
+
+static unsigned long memtest_verify(unsigned long base, unsigned long pages, unsigned long seed,
+				    const unsigned char *gen)
+{
+	unsigned long bad = 0;
+	for (unsigned long p = 0; p < pages; p++) {
+		volatile unsigned long *w = (volatile unsigned long *)(base + p * 4096);
+		for (unsigned i = 0; i < 512; i++)
+			bad += w[i] != memtest_word((unsigned long)&w[i], seed, gen ? gen[p] : 0);
+	}
+	return bad;
+}
+
+static int memtest(unsigned long base, unsigned long size, unsigned long seed, unsigned long how)
+{
+	unsigned long pages = size / 4096, bad = 0;
+	unsigned char *gen = calloc(pages ? pages : 1, 1);
+	if (!gen)
+		return -1;
+	for (unsigned long p = 0; p < pages; p++) {
+		volatile unsigned long *w = (volatile unsigned long *)(base + p * 4096);
+		for (unsigned i = 0; i < 512; i++)
+			w[i] = memtest_word((unsigned long)&w[i], seed, 0);
+	}
+	if (how & MEMTEST_SEQ)
+		bad += memtest_verify(base, pages, seed, gen);
+	if (how & MEMTEST_RANDOM) {
+		unsigned long x = seed | 1;
+		for (unsigned long n = 0; n < 2 * pages; n++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			unsigned long p = x % pages;
+			volatile unsigned long *w = (volatile unsigned long *)(base + p * 4096);
+			for (unsigned i = 0; i < 512; i++) {
+				unsigned long va = (unsigned long)&w[i];
+				bad += w[i] != memtest_word(va, seed, gen[p]);
+				w[i] = memtest_word(va, seed, (unsigned char)(gen[p] + 1));
+			}
+			gen[p]++;
+		}
+		bad += memtest_verify(base, pages, seed, gen);
+	}
+	free(gen);
+	return bad > 0x7fffffffUL ? 0x7fffffff : (int)bad;
+}
+
 /* Receives a handle, then reports what it may and may not do with it. */
 static void check_handle(long ep)
 {
@@ -176,6 +229,8 @@ int main(void)
 	}
 	case CMD_MEM:
 		return serve_mem(ep);
+	case CMD_MEMTEST:
+		return memtest(arg, cmd.w[1], cmd.w[2], cmd.w[3]);
 	}
 	return 101;
 }

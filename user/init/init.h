@@ -37,5 +37,6 @@ int utest_run(void);
 void uart_irq_test(void);
 int irqtest_run(void);
 int blktest_run(void); /* blktest_start.c: boot argument "blktest" */
+int swaptest_run(void); /* utest_swap.c: boot argument "swaptest" (U-SWAP-*) */
 
 #endif

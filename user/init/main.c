@@ -138,6 +138,8 @@ int main(void)
 		return run_bench(instret_at_main);
 	if (has_bootarg("blktest"))
 		return blktest_run();
+	if (has_bootarg("swaptest"))
+		return swaptest_run();
 
 	long hello = spawn("hello", 10, HANDLE_NONE);
 	if (hello < 0) {

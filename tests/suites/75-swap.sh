@@ -1,0 +1,47 @@
+# The swap pager (user/swapper/) under QEMU: init starts it with the boot
+# argument "swaptest", hands it the virtio disk and runs U-SWAP-* (children
+# using several times the swapper's pool of frames: pages go to the disk and
+# come back exact). Each boot gets a fresh disk image made here; the log's
+# U-SWAP lines count one by one, and each boot is one more test.
+echo "== swap (a user-space pager paging to a virtio-blk disk)"
+SWAP_DISK_BYTES=$((32 << 20))
+SWAP_DISK="-drive file=$BUILD/SWAP.img,format=raw,if=none,id=hd0 -device virtio-blk-device,drive=hd0"
+
+# A fresh, zeroed disk: the swapper writes its header and swaps to it.
+rm -f "$BUILD/SWAP.img"
+truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
+boot_test SWAP-001 "swaptest on a zeroed 32 MiB disk: every U-SWAP test passes" -i -u -t 120 -m 128M \
+	-a "swaptest" -q "$SWAP_DISK" \
+	-e '^swapper: swapping to virtio-blk@' -e '^PASS U-SWAP-003 ' -e '^4 passed, 0 failed' \
+	-e 'pagoda: init exited with status 0'
+
+# The header it wrote names the disk.
+if head -c 11 "$BUILD/SWAP.img" | grep -q '^PAGODA-SWAP$'; then
+	pass SWAP-002 "the swap disk starts with the PAGODA-SWAP header"
+else
+	fail SWAP-002 "the swap disk starts with the PAGODA-SWAP header" "it does not"
+fi
+
+# A disk holding something else is refused, by name.
+rm -f "$BUILD/SWAP.img"
+truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
+printf 'not a swap disk: somebody else\047s data' | dd of="$BUILD/SWAP.img" conv=notrunc status=none
+boot_test SWAP-003 "swaptest on a disk holding other data: the swapper refuses it" -i -u -t 60 -m 128M \
+	-a "swaptest swapforeign" -q "$SWAP_DISK" \
+	-e '^swapper: virtio-blk@0x[0-9a-f]+ holds something else \(not a Pagoda swap header\); refusing it$' \
+	-e '^PASS U-SWAP-005 ' -e 'pagoda: init exited with status 0'
+if head -c 16 "$BUILD/SWAP.img" | grep -q '^not a swap disk'; then
+	pass SWAP-004 "the refused disk was left untouched"
+else
+	fail SWAP-004 "the refused disk was left untouched" "its first sector changed"
+fi
+
+# Swap full: the swapper is started with 64 slots only; a child wanting
+# more than pool + swap is killed with a line saying so, and the swapper
+# goes on serving the next one.
+rm -f "$BUILD/SWAP.img"
+truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
+boot_test SWAP-005 "swaptest with 64 swap slots: out of swap kills the biggest client, never hangs" \
+	-i -u -t 60 -m 128M -a "swaptest swapsmall" -q "$SWAP_DISK" \
+	-e '^swapper: out of swap: killing client 1 \(pid [0-9]+: [0-9]+ resident \+ [0-9]+ swapped pages\)$' \
+	-e '^PASS U-SWAP-006 ' -e 'pagoda: init exited with status 0'

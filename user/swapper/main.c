@@ -1,0 +1,650 @@
+/*
+ * swapper: the swap pager. It serves anonymous memory (regions created with
+ * badged handles to its endpoint) from a FIXED pool of frames it owns, and
+ * pages out to a whole virtio-blk disk, so its clients together may use
+ * more memory than the pool. Protocol and disk header: swapper.h.
+ *
+ * Pages. Each client page is either nowhere (reads as zero), resident in a
+ * pool frame (mapped into the client or not), or in a swap slot (a clean
+ * resident page may be in both). A read fault maps the frame read-only: the
+ * page stays clean (its swap copy, or its zeroness, stays valid), so
+ * evicting it costs no I/O. A write fault maps it read-write, which makes
+ * it dirty and frees its swap copy: it is written out when evicted. The
+ * frame is also mapped in our own space (POOL_VA), for zeroing and for I/O
+ * straight from and into it.
+ *
+ * Eviction. When no pool frame is free, the policy (policy.h; CLOCK, on the
+ * accessed bits read with pg_ad_query) names up to CLUSTER victims; each is
+ * unmapped from its client first (so it cannot change under the write),
+ * clean ones are dropped, dirty ones get a slot and all their writes go to
+ * the disk in one transfer call. A failed write marks its slot bad and tries
+ * another. With no slot left, the biggest client (resident + swapped pages)
+ * is killed with a line saying so, and its frames and slots return: never a
+ * deadlock. A failed read kills the page's owner: never wrong data.
+ */
+#include <pagoda/ipc.h>
+#include <pagoda/libpager.h>
+#include <pagoda/runtime.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/block.h"
+#include "drivers/virtio/virtio_blk.h"
+#include "user/swapper/policy.h"
+#include "user/swapper/swapper.h"
+
+const char *progname = "swapper";
+
+#define PAGE 4096UL
+#define POOL_VA 0x2800000000UL /* our own mapping of every pool frame */
+#define CLUSTER 8              /* victims (and writes in one transfer) per reclaim */
+#define MAX_DEVS 8
+#define MAX_REGION_PAGES (64UL << 8) /* 64 MiB a client */
+#define HEAP_RESERVE (512UL << 10)   /* grown at start, so clients never grow the heap */
+
+/* ---- state ------------------------------------------------------------------ */
+
+/* VP_DIRTY: no valid copy on the disk (written since, or never swapped). */
+enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4 };
+
+struct vpage {
+	uint32_t slot;  /* swap slot holding a valid copy, 0: none (slot 0 is the header) */
+	uint16_t frame; /* pool frame + 1, 0: not resident */
+	uint8_t flags;  /* VP_* (meaningful while resident) */
+	uint8_t pad;
+};
+
+struct client {
+	bool used, dead;
+	unsigned long id; /* the badge */
+	long proc;        /* process handle (READ | WRITE) */
+	long pid;         /* last seen faulting */
+	unsigned long base, size, npages;
+	struct vpage *pages;
+};
+
+struct frame {
+	long handle;
+	uint64_t pa;
+	struct client *owner; /* NULL: free */
+	unsigned long page;   /* index in owner's pages */
+};
+
+struct dev_slot {
+	long window, irq;
+	uint64_t base, size;
+};
+
+static struct dev_slot devs[MAX_DEVS];
+static struct virtio_blk blk; /* must not move while open */
+static struct block_dev *dev;
+static uint32_t spp; /* sectors per page */
+
+static struct frame frames[SWAP_MAX_POOL];
+static unsigned npool;
+static uint16_t freelist[SWAP_MAX_POOL];
+static unsigned nfree;
+
+static struct client clients[SWAP_MAX_CLIENTS];
+
+static uint8_t slot_used[SWAP_MAX_SLOTS / 8], slot_bad[SWAP_MAX_SLOTS / 8];
+static unsigned long nslots; /* slots 1 .. nslots-1 are usable */
+static unsigned long slots_used, slots_bad, slot_cursor = 1;
+
+static struct {
+	unsigned long pageins, pageouts, faults, kills, write_errors, read_errors;
+} st;
+
+static const struct swap_policy *policy = &clock_policy;
+static bool started;
+
+static inline void *frame_va(unsigned f)
+{
+	return (void *)(POOL_VA + f * PAGE);
+}
+
+static inline unsigned long page_va(const struct client *c, unsigned long page)
+{
+	return c->base + page * PAGE;
+}
+
+/* ---- swap slots --------------------------------------------------------------- */
+
+static inline bool bit(const uint8_t *map, unsigned long i)
+{
+	return map[i / 8] & (1u << (i % 8));
+}
+
+static inline void set_bit(uint8_t *map, unsigned long i, bool on)
+{
+	if (on)
+		map[i / 8] |= (uint8_t)(1u << (i % 8));
+	else
+		map[i / 8] &= (uint8_t)~(1u << (i % 8));
+}
+
+/* A free slot (next fit: consecutive evictions land side by side), or -1. */
+static long slot_alloc(void)
+{
+	if (slots_used + slots_bad >= nslots - 1)
+		return -1;
+	for (unsigned long n = 0; n < nslots; n++) {
+		unsigned long s = slot_cursor;
+		slot_cursor = slot_cursor + 1 >= nslots ? 1 : slot_cursor + 1;
+		if (s && !bit(slot_used, s) && !bit(slot_bad, s)) {
+			set_bit(slot_used, s, true);
+			slots_used++;
+			return (long)s;
+		}
+	}
+	return -1;
+}
+
+static void slot_free(unsigned long s)
+{
+	if (s && s < nslots && bit(slot_used, s)) {
+		set_bit(slot_used, s, false);
+		slots_used--;
+	}
+}
+
+static void slot_mark_bad(unsigned long s)
+{
+	slot_free(s);
+	if (!bit(slot_bad, s)) {
+		set_bit(slot_bad, s, true);
+		slots_bad++;
+	}
+}
+
+/* ---- frames and clients ----------------------------------------------------- */
+
+static int frame_accessed(void *ctx, unsigned f)
+{
+	(void)ctx;
+	struct frame *fr = &frames[f];
+	struct client *c = fr->owner;
+	if (!c || c->dead || !(c->pages[fr->page].flags & VP_MAPPED))
+		return 0;
+	unsigned char ad = 0;
+	if (pg_ad_query(c->proc, page_va(c, fr->page), 1, &ad) < 0)
+		return 0;
+	return ad & PAGE_ACCESSED;
+}
+
+/* Gives frame f back to the free list; its page is no longer resident. */
+static void frame_release(unsigned f)
+{
+	struct frame *fr = &frames[f];
+	if (fr->owner) {
+		fr->owner->pages[fr->page].frame = 0;
+		fr->owner->pages[fr->page].flags = 0;
+	}
+	fr->owner = NULL;
+	freelist[nfree++] = (uint16_t)f;
+}
+
+static struct client *client_of(unsigned long id)
+{
+	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++)
+		if (clients[i].used && clients[i].id == id)
+			return &clients[i];
+	return NULL;
+}
+
+/* Takes back everything c holds: frames (unmapped) and slots. */
+static void client_release(struct client *c)
+{
+	if (!c->pages)
+		return;
+	for (unsigned long i = 0; i < c->npages; i++) {
+		struct vpage *vp = &c->pages[i];
+		if (vp->frame) {
+			unsigned f = vp->frame - 1u;
+			policy->page_removed(f);
+			if ((vp->flags & VP_MAPPED) && !c->dead)
+				pg_unmap(c->proc, page_va(c, i), PAGE);
+			frame_release(f);
+		}
+		slot_free(vp->slot);
+		vp->slot = 0;
+	}
+	free(c->pages);
+	c->pages = NULL;
+}
+
+static void client_sizes(const struct client *c, unsigned long *resident, unsigned long *swapped)
+{
+	*resident = *swapped = 0;
+	for (unsigned long i = 0; c->pages && i < c->npages; i++) {
+		*resident += c->pages[i].frame != 0;
+		*swapped += c->pages[i].slot != 0 && !c->pages[i].frame;
+	}
+}
+
+static void client_kill(struct client *c, const char *why)
+{
+	unsigned long res, swp;
+	client_sizes(c, &res, &swp);
+	printf("swapper: %s: killing client %lu (pid %ld: %lu resident + %lu swapped pages)\n", why,
+	       c->id, c->pid, res, swp);
+	pg_object_destroy(c->proc);
+	c->dead = true;
+	client_release(c);
+	st.kills++;
+}
+
+/* Out of swap: kills the client with the most resident plus swapped
+ * pages. Returns false if there is none to kill. */
+static bool kill_biggest(void)
+{
+	struct client *big = NULL;
+	unsigned long best = 0;
+	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (!c->used || c->dead)
+			continue;
+		unsigned long res, swp;
+		client_sizes(c, &res, &swp);
+		if (!big || res + swp > best) {
+			big = c;
+			best = res + swp;
+		}
+	}
+	if (!big || best == 0)
+		return false;
+	client_kill(big, "out of swap");
+	return true;
+}
+
+/* ---- eviction --------------------------------------------------------------- */
+
+/* Evicts up to CLUSTER pages; returns how many frames it freed. */
+static unsigned reclaim(void)
+{
+	struct block_req reqs[CLUSTER];
+	unsigned victim[CLUSTER], nreq = 0, freed = 0;
+	long slot[CLUSTER];
+	for (unsigned k = 0; k < CLUSTER; k++) {
+		long v = policy->pick_victim();
+		if (v < 0)
+			break;
+		struct frame *fr = &frames[v];
+		struct client *c = fr->owner;
+		struct vpage *vp = &c->pages[fr->page];
+		policy->page_removed((unsigned)v);
+		if (vp->flags & VP_MAPPED) {
+			/* First out of the client's hands: it cannot write the
+			 * page while we copy it out. */
+			pg_unmap(c->proc, page_va(c, fr->page), PAGE);
+			vp->flags &= (uint8_t)~(VP_MAPPED | VP_RW);
+		}
+		if (!(vp->flags & VP_DIRTY)) {
+			frame_release((unsigned)v); /* its swap copy (or zeroness) stands */
+			freed++;
+			continue;
+		}
+		long s = slot_alloc();
+		if (s < 0) {
+			policy->page_added((unsigned)v); /* stays resident, unmapped */
+			break;
+		}
+		reqs[nreq] = (struct block_req){ .op = BLOCK_WRITE, .sector = (uint64_t)s * spp,
+						 .count = spp, .buf = frame_va((unsigned)v),
+						 .buf_pa = fr->pa };
+		victim[nreq] = (unsigned)v;
+		slot[nreq] = s;
+		nreq++;
+	}
+	if (nreq)
+		block_transfer(dev, reqs, nreq);
+	for (unsigned i = 0; i < nreq; i++) {
+		long s = slot[i];
+		while (reqs[i].status < 0) {
+			st.write_errors++;
+			printf("swapper: %s: write of slot %ld failed (%s); marking it bad\n", dev->name, s,
+			       err_text(reqs[i].status));
+			slot_mark_bad((unsigned long)s);
+			if ((s = slot_alloc()) < 0)
+				break;
+			reqs[i].sector = (uint64_t)s * spp;
+			block_transfer(dev, &reqs[i], 1);
+		}
+		struct frame *fr = &frames[victim[i]];
+		struct vpage *vp = &fr->owner->pages[fr->page];
+		if (s < 0) {
+			policy->page_added(victim[i]); /* no slot took it: keep it */
+			continue;
+		}
+		vp->slot = (uint32_t)s;
+		st.pageouts++;
+		frame_release(victim[i]);
+		freed++;
+	}
+	return freed;
+}
+
+/* Swap is full: resident pages give up their (clean) swap copies, which
+ * makes them dirty (written again if evicted). Returns the slots freed. */
+static unsigned long drop_swap_cache(void)
+{
+	unsigned long n = 0;
+	for (unsigned f = 0; f < npool; f++) {
+		struct client *c = frames[f].owner;
+		if (!c)
+			continue;
+		struct vpage *vp = &c->pages[frames[f].page];
+		if (vp->slot) {
+			slot_free(vp->slot);
+			vp->slot = 0;
+			vp->flags |= VP_DIRTY;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* A free pool frame (evicting, or killing the biggest client when swap is
+ * full), or -ERR_NOMEM. */
+static long frame_get(void)
+{
+	for (unsigned round = 0; round < 4 * SWAP_MAX_CLIENTS + 8; round++) {
+		if (nfree)
+			return freelist[--nfree];
+		if (reclaim() > 0 || drop_swap_cache() > 0)
+			continue;
+		if (!kill_biggest())
+			break;
+	}
+	return -ERR_NOMEM;
+}
+
+/* ---- faults ------------------------------------------------------------------- */
+
+static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply *r)
+{
+	(void)ctx;
+	st.faults++;
+	struct client *c = client_of(f->badge);
+	if (!c || c->dead || !c->pages)
+		return -ERR_NOENT;
+	if (f->page < c->base || f->page - c->base >= c->size)
+		return -ERR_RANGE;
+	if (f->access == FAULT_EXEC)
+		return -ERR_PERM; /* anonymous memory holds data, not code */
+	c->pid = f->pid;
+	unsigned long page = (f->page - c->base) / PAGE;
+	struct vpage *vp = &c->pages[page];
+	bool write = f->access == FAULT_WRITE;
+	unsigned long rights = RIGHT_READ | (write ? RIGHT_WRITE : 0);
+
+	if (vp->frame) {
+		unsigned fi = vp->frame - 1u;
+		if (vp->flags & VP_MAPPED) {
+			if (!write || (vp->flags & VP_RW)) {
+				pager_reply_retry(r); /* mapped already (a stale fault) */
+				return 0;
+			}
+			/* The first write to a clean page: map it writable again. */
+			pg_unmap(c->proc, f->page, PAGE);
+			vp->flags &= (uint8_t)~VP_MAPPED;
+		}
+		if (write || (vp->flags & VP_DIRTY)) {
+			rights = RIGHT_READ | RIGHT_WRITE;
+			vp->flags |= VP_DIRTY | VP_RW;
+			slot_free(vp->slot); /* the copy is about to go stale */
+			vp->slot = 0;
+		}
+		vp->flags |= VP_MAPPED;
+		pager_reply_map(r, frames[fi].handle, f->page, rights);
+		return 0;
+	}
+
+	long fi = frame_get();
+	if (fi < 0)
+		return (int)fi;
+	if (c->dead || !c->pages) { /* it was the biggest, and killed for room */
+		freelist[nfree++] = (uint16_t)fi;
+		return -ERR_NOMEM;
+	}
+	struct frame *fr = &frames[fi];
+	if (vp->slot) {
+		long rc = block_read(dev, (uint64_t)vp->slot * spp, spp, frame_va((unsigned)fi), fr->pa);
+		if (rc < 0) {
+			st.read_errors++;
+			freelist[nfree++] = (uint16_t)fi;
+			printf("swapper: %s: read of slot %u (page 0x%lx) failed: %s\n", dev->name,
+			       vp->slot, f->page, err_text(rc));
+			slot_mark_bad(vp->slot);
+			vp->slot = 0;
+			client_kill(c, "swap read error");
+			return -ERR_IO;
+		}
+		st.pageins++;
+	} else {
+		memset(frame_va((unsigned)fi), 0, PAGE);
+	}
+	fr->owner = c;
+	fr->page = page;
+	vp->frame = (uint16_t)(fi + 1);
+	vp->flags = VP_MAPPED;
+	if (write) {
+		vp->flags |= VP_DIRTY | VP_RW;
+		slot_free(vp->slot);
+		vp->slot = 0;
+	}
+	policy->page_added((unsigned)fi);
+	pager_reply_map(r, fr->handle, f->page, rights);
+	return 0;
+}
+
+/* ---- setup ---------------------------------------------------------------------- */
+
+/* Opens the first virtio block device and checks its header. */
+static long swap_open(unsigned long max_slots)
+{
+	long rc = -ERR_NOENT;
+	for (unsigned i = 0; i < MAX_DEVS && rc < 0; i++) {
+		if (devs[i].window < 0 || devs[i].irq < 0)
+			continue;
+		rc = virtio_blk_open(&blk, devs[i].window, devs[i].base, devs[i].size, devs[i].irq);
+	}
+	if (rc < 0) {
+		printf("swapper: no virtio block device to swap to (%s)\n", err_text(rc));
+		return rc;
+	}
+	dev = &blk.bdev;
+	if (dev->sector_size > PAGE || PAGE % dev->sector_size) {
+		printf("swapper: %s: sectors of %u bytes; refusing it\n", dev->name, dev->sector_size);
+		return -ERR_INVAL;
+	}
+	spp = (uint32_t)(PAGE / dev->sector_size);
+	unsigned long slots = dev->capacity_sectors / spp;
+	if (slots > SWAP_MAX_SLOTS)
+		slots = SWAP_MAX_SLOTS;
+	if (max_slots && slots > max_slots + 1)
+		slots = max_slots + 1;
+	if (dev->read_only || slots < SWAP_MIN_SLOTS + 1) {
+		printf("swapper: %s is %s (%lu KiB; at least %lu KiB needed, writable); refusing it\n",
+		       dev->name, dev->read_only ? "read-only" : "too small for swap",
+		       (unsigned long)(dev->capacity_sectors * dev->sector_size >> 10),
+		       (SWAP_MIN_SLOTS + 1) * PAGE >> 10);
+		return -ERR_NOSPC;
+	}
+	struct virtio_dma hdr;
+	if ((rc = virtio_dma_alloc(PAGE, &hdr)) < 0)
+		return rc;
+	if ((rc = block_read(dev, 0, spp, hdr.va, hdr.pa)) < 0) {
+		printf("swapper: %s: cannot read the header: %s\n", dev->name, err_text(rc));
+	} else {
+		switch (swap_header_check(hdr.va, PAGE)) {
+		case SWAP_HDR_FOREIGN:
+			printf("swapper: %s holds something else (not a Pagoda swap header); refusing it\n",
+			       dev->name);
+			rc = -ERR_BADFORMAT;
+			break;
+		case SWAP_HDR_EMPTY:
+		case SWAP_HDR_OURS:
+			/* Swap holds nothing across boots: (re)write the header. */
+			swap_header_make(hdr.va, slots);
+			rc = block_write(dev, 0, spp, hdr.va, hdr.pa);
+			if (rc == 0)
+				rc = block_flush(dev);
+			if (rc < 0)
+				printf("swapper: %s: cannot write the header: %s\n", dev->name,
+				       err_text(rc));
+			break;
+		}
+	}
+	virtio_dma_free(&hdr);
+	if (rc < 0)
+		return rc;
+	nslots = slots;
+	printf("swapper: swapping to %s: %lu slots of 4 KiB\n", dev->name, nslots - 1);
+	return 0;
+}
+
+static long pool_alloc(unsigned pages)
+{
+	for (npool = 0; npool < pages; npool++) {
+		long f = pg_frame_alloc(0);
+		if (f < 0)
+			return f;
+		long rc = pg_map(HANDLE_SELF, f, (unsigned long)frame_va(npool), RIGHT_READ | RIGHT_WRITE);
+		long pa = rc < 0 ? rc : pg_frame_phys(f);
+		if (pa < 0) {
+			pg_handle_delete(f);
+			return pa;
+		}
+		frames[npool] = (struct frame){ .handle = f, .pa = (uint64_t)pa };
+		freelist[nfree++] = (uint16_t)npool;
+	}
+	return 0;
+}
+
+static long swap_start(unsigned long pool, unsigned long max_slots)
+{
+	if (started)
+		return -ERR_EXIST;
+	if (pool == 0)
+		pool = SWAP_DEFAULT_POOL;
+	if (pool < CLUSTER || pool > SWAP_MAX_POOL)
+		return -ERR_RANGE;
+	long rc = swap_open(max_slots);
+	if (rc < 0)
+		return rc;
+	if ((rc = pool_alloc((unsigned)pool)) < 0) {
+		printf("swapper: cannot allocate a pool of %lu frames: %s\n", pool, err_text(rc));
+		return rc;
+	}
+	struct policy_env env = { .nframes = npool, .accessed = frame_accessed };
+	if ((rc = policy->init(&env)) < 0)
+		return rc;
+	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
+	started = true;
+	printf("swapper: pool of %u frames, policy %s\n", npool, policy->name);
+	return 0;
+}
+
+static void print_summary(void)
+{
+	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
+	       "%lu page-ins, %lu page-outs, %lu faults, %lu clients killed\n",
+	       npool, nfree, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.pageins, st.pageouts,
+	       st.faults, st.kills);
+}
+
+static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r)
+{
+	(void)ctx;
+	unsigned long label = MSG_LABEL(m->info);
+	long h = msg_handle(*m);
+	switch (label) {
+	case SWAP_DEV:
+	case SWAP_DEV_IRQ: {
+		unsigned long n = m->w[2];
+		if (n >= MAX_DEVS || h < 0 || started) {
+			if (h >= 0)
+				pg_handle_delete(h);
+			return -ERR_INVAL;
+		}
+		if (label == SWAP_DEV) {
+			devs[n].window = h;
+			devs[n].base = m->w[0];
+			devs[n].size = m->w[1];
+		} else {
+			devs[n].irq = h;
+		}
+		break;
+	}
+	case SWAP_START: {
+		long rc = swap_start(m->w[0], m->w[1]);
+		pager_reply_msg(r, label, (unsigned long)rc, npool, nslots ? nslots - 1 : 0, 0);
+		return 0;
+	}
+	case SWAP_CLIENT: {
+		unsigned long id = m->w[0], base = m->w[1], size = m->w[2];
+		struct client *c = NULL;
+		long rc = 0;
+		if (!started)
+			rc = -ERR_AGAIN;
+		else if (h < 0 || id == 0 || !size || (base | size) % PAGE || size / PAGE > MAX_REGION_PAGES)
+			rc = -ERR_INVAL;
+		else if (client_of(id))
+			rc = -ERR_EXIST;
+		for (unsigned i = 0; rc == 0 && i < SWAP_MAX_CLIENTS && !c; i++)
+			if (!clients[i].used)
+				c = &clients[i];
+		if (rc == 0 && !c)
+			rc = -ERR_NOSPC;
+		struct vpage *pages = rc == 0 ? calloc(size / PAGE, sizeof *pages) : NULL;
+		if (rc == 0 && !pages)
+			rc = -ERR_NOMEM;
+		if (rc < 0) {
+			if (h >= 0)
+				pg_handle_delete(h);
+			return (int)rc;
+		}
+		*c = (struct client){ .used = true, .id = id, .proc = h, .pid = -1, .base = base,
+				      .size = size, .npages = size / PAGE, .pages = pages };
+		break;
+	}
+	case SWAP_FORGET: {
+		struct client *c = client_of(m->w[0]);
+		if (!c)
+			return -ERR_NOENT;
+		client_release(c);
+		pg_handle_delete(c->proc);
+		*c = (struct client){ .used = false };
+		break;
+	}
+	case SWAP_STATS:
+		pager_reply_msg(r, label, st.pageins, st.pageouts, st.faults,
+				nfree | (unsigned long)npool << 32);
+		return 0;
+	case SWAP_SWAPINFO:
+		pager_reply_msg(r, label, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.kills);
+		return 0;
+	case SWAP_PRINT:
+		print_summary();
+		break;
+	default:
+		if (h >= 0)
+			pg_handle_delete(h);
+		return -ERR_NOSYS;
+	}
+	pager_reply_msg(r, label, 0, 0, 0, 0);
+	return 0;
+}
+
+static const struct pager_ops swap_ops = { .fault = swap_fault, .control = swap_control };
+
+int main(void)
+{
+	for (unsigned i = 0; i < MAX_DEVS; i++)
+		devs[i].window = devs[i].irq = HANDLE_NONE;
+	long ep = pg_must(pager_announce(), "announce");
+	return (int)pager_serve(ep, &swap_ops, NULL);
+}

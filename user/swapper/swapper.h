@@ -1,0 +1,102 @@
+/*
+ * The swap pager (user/swapper/): anonymous memory served from a fixed pool
+ * of frames, paged out to a whole virtio-blk disk. This header is its
+ * protocol (control messages on its pager endpoint, from whoever set it up:
+ * init) and the on-disk header of a swap device, shared with the tests.
+ *
+ * Start: spawn "swapper" with an endpoint as its bootstrap handle; it
+ * announces its own endpoint (PAGER_HELLO, libpager's pager_announce).
+ * Then, with pg_call on that endpoint:
+ *   SWAP_DEV      w0 = window base, w1 = size, w2 = slot; handle = the
+ *                 device window (one call per virtio-mmio slot)
+ *   SWAP_DEV_IRQ  w2 = slot; handle = its interrupt
+ *   SWAP_START    w0 = pool pages (0: SWAP_DEFAULT_POOL), w1 = at most this
+ *                 many swap slots (0: the whole disk). Opens the first
+ *                 virtio block device, checks (or writes) its header,
+ *                 allocates the pool. Reply w0 = 0 or -ERR_* (a foreign
+ *                 disk: -ERR_BADFORMAT; too small: -ERR_NOSPC), w1 = pool
+ *                 pages, w2 = swap slots.
+ *   SWAP_CLIENT   w0 = client id (the badge its regions' handles carry),
+ *                 w1 = region base, w2 = region size; handle = the client's
+ *                 process handle with RIGHT_READ | RIGHT_WRITE (for
+ *                 ad_query and unmap). Then create the region with
+ *                 pg_handle_mint(swapper_ep, RIGHT_WRITE, id).
+ *   SWAP_FORGET   w0 = client id: the client is gone (or going): its frames
+ *                 and slots return. Reply w0 = 0 or -ERR_NOENT.
+ *   SWAP_STATS    reply w0 = page-ins, w1 = page-outs, w2 = faults,
+ *                 w3 = free pool frames | pool frames << 32
+ *   SWAP_SWAPINFO reply w0 = swap slots used, w1 = total, w2 = bad slots,
+ *                 w3 = clients killed (out of swap or a read error)
+ *   SWAP_PRINT    prints one summary line on the console; reply w0 = 0
+ * An unknown label or bad arguments: a reply labelled PAGER_FAIL, w0 = the
+ * error. Successful replies carry the request's label.
+ */
+#ifndef USER_SWAPPER_SWAPPER_H
+#define USER_SWAPPER_SWAPPER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum swap_label {
+	SWAP_DEV = 0x70,
+	SWAP_DEV_IRQ,
+	SWAP_START,
+	SWAP_CLIENT,
+	SWAP_FORGET,
+	SWAP_STATS,
+	SWAP_SWAPINFO,
+	SWAP_PRINT,
+};
+
+#define SWAP_DEFAULT_POOL 192 /* pages; a frame handle each (256-entry handle table) */
+#define SWAP_MAX_POOL 224
+#define SWAP_MIN_SLOTS 64     /* a smaller disk is refused */
+#define SWAP_MAX_SLOTS (1UL << 18) /* 1 GiB of swap at most is used */
+#define SWAP_MAX_CLIENTS 16
+
+/*
+ * The header in the first 4 KiB of the disk (slot 0; slot i is the 4 KiB
+ * at byte offset 4096 * i). Little-endian.
+ */
+#define SWAP_MAGIC "PAGODA-SWAP"
+#define SWAP_VERSION 1
+struct swap_header {
+	char magic[16];   /* "PAGODA-SWAP", NUL padded */
+	uint32_t version; /* SWAP_VERSION */
+	uint32_t page_size; /* 4096 */
+	uint64_t slots;   /* slots on the device, slot 0 (this header) included */
+};
+
+enum swap_header_verdict {
+	SWAP_HDR_OURS,    /* a Pagoda swap header */
+	SWAP_HDR_EMPTY,   /* all zero: free to take (write a header) */
+	SWAP_HDR_FOREIGN, /* something else: refuse */
+};
+
+/* What the first len bytes of a disk hold. */
+static inline enum swap_header_verdict swap_header_check(const void *first, size_t len)
+{
+	const struct swap_header *h = first;
+	if (len >= sizeof *h && memcmp(h->magic, SWAP_MAGIC, sizeof SWAP_MAGIC) == 0 &&
+	    h->version == SWAP_VERSION && h->page_size == 4096)
+		return SWAP_HDR_OURS;
+	const unsigned char *b = first;
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return SWAP_HDR_FOREIGN;
+	return SWAP_HDR_EMPTY;
+}
+
+/* Fills a 4 KiB header page for a disk of `slots` slots. */
+static inline void swap_header_make(void *page, uint64_t slots)
+{
+	memset(page, 0, 4096);
+	struct swap_header *h = page;
+	memcpy(h->magic, SWAP_MAGIC, sizeof SWAP_MAGIC);
+	h->version = SWAP_VERSION;
+	h->page_size = 4096;
+	h->slots = slots;
+}
+
+#endif
