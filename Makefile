@@ -110,8 +110,30 @@ $(BUILD)/Image: $(BUILD)/pagoda.elf
 QEMU_BASE = $(QEMU) -machine virt -cpu rv64 -m $(MEM) -smp $(SMP) \
 	-bios $(OPENSBI_DYNAMIC) -kernel $(BUILD)/Image -initrd $(INITRD)
 
+# make run: init's console (user/init/console.h) with a swap disk made fresh
+# (sparse, zeroed) each run, and 64M of RAM unless MEM is given.
+# CMDS='memtest 16M; vmstat; free' runs those commands, then powers off: it
+# is passed as the boot argument "cmds=memtest_16M;vmstat;free" (';' ends a
+# command, '_' stands for a space). tests/suites/80-demo.sh boots with the
+# same options, printed by `make -s run-opts`.
+RUN_MEM   := $(if $(filter command line environment override,$(origin MEM)),$(MEM),64M)
+SWAP_IMG  ?= $(BUILD)/swap.img
+SWAP_SIZE ?= 512M
+CMDS      ?=
+run_space := $(subst ,, )
+RUN_CMDS  = $(if $(strip $(CMDS)),cmds=$(subst $(run_space),_,$(subst ;$(run_space),;,$(strip $(CMDS)))))
+RUN_APPEND = $(strip $(ARGS) $(RUN_CMDS))
+RUN_QEMU_OPTS = -drive file=$(SWAP_IMG),format=raw,if=none,id=swap0 -device virtio-blk-device,drive=swap0
+
+run: MEM = $(RUN_MEM)
 run: deps all
-	$(QEMU_BASE) -nographic -append "$(ARGS)"
+	rm -f $(SWAP_IMG) && truncate -s $(SWAP_SIZE) $(SWAP_IMG)
+	$(QEMU_BASE) -nographic $(RUN_QEMU_OPTS) -append "$(RUN_APPEND)"
+
+run-opts:
+	@echo "RUN_MEM='$(RUN_MEM)' RUN_SMP='$(SMP)' SWAP_SIZE='$(SWAP_SIZE)'"
+	@echo "RUN_QEMU_OPTS='$(RUN_QEMU_OPTS)'"
+	@echo "RUN_APPEND='$(RUN_APPEND)'"
 
 debug: deps all
 	@echo "QEMU is halted with a gdb stub on localhost:1234; run 'make gdb' in another terminal."
@@ -127,6 +149,7 @@ include tests/host/fdt_test.mk
 include tests/host/frame_test.mk
 include tests/host/elf_test.mk
 include tests/host/cpio_test.mk
+include tests/host/virtqueue_test.mk
 include board/board.mk
 include scripts/bench.mk
 
@@ -137,7 +160,7 @@ HOST_COMMON := tests/host/check.c tests/host/fake_panic.c tests/host/fakearch/fa
 FORMAT_TEST_SRCS    := tests/host/format_test.c kernel/format.c
 PAGETABLE_TEST_SRCS := tests/host/pagetable_test.c arch/riscv/pagetable.c mm/frame.c
 
-HOST_TESTS := fdt frame format pagetable elf cpio
+HOST_TESTS := fdt frame format pagetable elf cpio virtqueue
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/%_test,$(HOST_TESTS))
 
 $(BUILD)/host/fdt_test: $(FDT_TEST_SRCS) $(HOST_COMMON) $(FDT_TEST_DTBS)
@@ -146,6 +169,7 @@ $(BUILD)/host/format_test: $(FORMAT_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/pagetable_test: $(PAGETABLE_TEST_SRCS) $(HOST_COMMON) arch/riscv/include/arch/pagetable.h
 $(BUILD)/host/elf_test: $(ELF_TEST_SRCS) $(HOST_COMMON) $(ELF_TEST_FIXTURES)
 $(BUILD)/host/cpio_test: $(CPIO_TEST_SRCS) $(HOST_COMMON)
+$(BUILD)/host/virtqueue_test: $(VIRTQUEUE_TEST_SRCS) $(HOST_COMMON)
 $(HOST_TEST_BINS):
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@

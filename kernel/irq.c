@@ -80,6 +80,13 @@ long sys_irq_bind(struct user_context *ctx, long irq_h, long ntfn_h)
 	if (!nh)
 		return err;
 	struct irq_obj *irq = (struct irq_obj *)ih->obj;
+	if (irq->in_service) {
+		/* Claimed for a driver that never acked (it died, or its
+		 * notification went): complete it, or the source stays masked in
+		 * the PLIC and the new driver never hears from its device. */
+		irq->in_service = false;
+		plic_complete(irq->source);
+	}
 	if (irq->bound)
 		kobj_put(&irq->bound->obj);
 	kobj_get(nh->obj);

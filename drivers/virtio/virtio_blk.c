@@ -408,14 +408,10 @@ long virtio_blk_open(struct virtio_blk *blk, long window, uint64_t base, size_t 
 		blk->note = HANDLE_NONE;
 		goto fail;
 	}
+	/* irq_bind also completes an interrupt a previous owner left in
+	 * service (delivered, never acknowledged): U-BLK-010 relies on it. */
 	if ((rc = pg_irq_bind(irq, blk->note)) < 0)
 		goto fail;
-	/* An interrupt a previous owner left in service (delivered but never
-	 * acknowledged: it died, or its notification was destroyed first)
-	 * stays claimed and would never come again. The device was reset by
-	 * the negotiation, so completing it now loses nothing; -ERR_INVAL
-	 * (nothing in service) is the usual answer. */
-	pg_irq_ack(irq);
 
 	virtio_mmio_driver_ok(&blk->mmio);
 	if (virtio_mmio_status(&blk->mmio) & VIRTIO_STATUS_NEEDS_RESET) {
