@@ -4,7 +4,7 @@
 # a failed QEMU test also prints its serial log.
 # Called by `make test` after the build; run from the repository root.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 BUILD=build
 LOGS=$BUILD/test-logs
@@ -59,6 +59,7 @@ boot_test() {
 		q) extra=$OPTARG ;;
 		i) initrd="-initrd $BUILD/initrd.cpio" ;;
 		u) suite=1 ;; # the log's own PASS/FAIL lines count one by one
+		*) echo "boot_test: unknown option" >&2; return 2 ;;
 		esac
 	done
 	local log=$LOGS/$id.log

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Host unit tests: every build/host/*_test binary.
 echo "== host unit tests"
 for t in "$BUILD"/host/*_test; do

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Short deterministic fuzz runs of the parsers of untrusted input
 # ('make fuzz' runs them longer).
 echo "== parser fuzzing (brief)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # QEMU boots of the kernel alone: self-tests and crash reports.
 echo "== QEMU boots (kernel self-tests)"
 SELFTEST_OK='selftest: [0-9]+ passed, 0 failed'

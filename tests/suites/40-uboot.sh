@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The board boot chain: the SD-card image, U-Boot's distro boot and booti,
 # the Image header. The images are built by `make test` (UBOOT_TEST_IMAGES in
 # board/board.mk), all with the kernel self-tests on the command line.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # User space under QEMU: the root task's test suite (boot argument "utest").
 # Its PASS/FAIL lines count one by one; the boot itself is one more test.
 echo "== user space (init's test suite)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Interrupts under QEMU: init's UART test (boot argument "irqtest": U-IRQ-001
 # alone). QEMU feeds the serial port a line (scripts/qemu-boot.sh,
 # QEMU_SERIAL_INPUT); the test enables the UART's receive interrupt and takes

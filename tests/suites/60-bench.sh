@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The bench program runs to the end and prints every figure (docs/bench.md).
 # A sanity check, not a timing test: it boots at normal speed (no -icount,
 # where instret counts host cycles in QEMU) and asserts nothing about values

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # virtio-blk under QEMU: init starts blktest (boot argument "blktest"),
 # which drives the user-space virtio-blk driver (drivers/virtio/) on a disk
 # image made fresh here for each boot, through both virtio-mmio interfaces:

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The swap pager (user/swapper/) under QEMU: init starts it with the boot
 # argument "swaptest", hands it the virtio disk and runs U-SWAP-* (children
 # using several times the swapper's pool of frames: pages go to the disk and
