@@ -38,5 +38,9 @@ void uart_irq_test(void);
 int irqtest_run(void);
 int blktest_run(void); /* blktest_start.c: boot argument "blktest" */
 int swaptest_run(void); /* utest_swap.c: boot argument "swaptest" (U-SWAP-*) */
+/* utest_swaperr.c: with "swaptest", one of swaperr-write, swaperr-read,
+ * swaperr-pager runs U-SWAP-010, -011, -012 on the started swapper;
+ * returns 0 if none of them was given. */
+int swaperr_run(long swapper_proc, long swapper_ep);
 
 #endif

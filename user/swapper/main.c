@@ -230,9 +230,15 @@ static void client_kill(struct client *c, const char *why)
 	client_sizes(c, &res, &swp);
 	printf("swapper: %s: killing client %lu (pid %ld: %lu resident + %lu swapped pages)\n", why,
 	       c->id, c->pid, res, swp);
+	/* The process handle SWAP_CLIENT gives has READ | WRITE only, and
+	 * destroying needs RIGHT_ALL: this usually fails (-ERR_PERM), and the
+	 * client then dies at its next fault (served -ERR_NOENT from now on,
+	 * or the failed fault we are answering). So release (which unmaps)
+	 * before marking it dead: a client still running must not keep
+	 * mappings of frames that go back to the pool and to other clients. */
 	pg_object_destroy(c->proc);
-	c->dead = true;
 	client_release(c);
+	c->dead = true;
 	st.kills++;
 }
 
