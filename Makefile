@@ -54,7 +54,7 @@ $(BUILD)/kernel/banner.c.o: $(BUILD)/gen/pagoda_version.h
 .PHONY: FORCE
 FORCE:
 
-.PHONY: all run test test-host test-boot fuzz debug gdb deps clean help
+.PHONY: all run run-opts test test-host test-boot fuzz debug gdb deps clean help
 all: $(BUILD)/pagoda.elf $(BUILD)/Image $(INITRD)
 
 help:

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "console.h"
 #include "init.h"
 #include "kernel/cpio.h"
 
@@ -140,6 +141,8 @@ int main(void)
 		return blktest_run();
 	if (has_bootarg("swaptest"))
 		return swaptest_run();
+	if (console_wanted()) /* a swap disk, or cmds=: console.h */
+		return console_run();
 
 	long hello = spawn("hello", 10, HANDLE_NONE);
 	if (hello < 0) {
