@@ -150,6 +150,7 @@ include tests/host/frame_test.mk
 include tests/host/elf_test.mk
 include tests/host/cpio_test.mk
 include tests/host/virtqueue_test.mk
+include tests/host/gpt_test.mk
 include board/board.mk
 include scripts/bench.mk
 
@@ -160,7 +161,7 @@ HOST_COMMON := tests/host/check.c tests/host/fake_panic.c tests/host/fakearch/fa
 FORMAT_TEST_SRCS    := tests/host/format_test.c kernel/format.c
 PAGETABLE_TEST_SRCS := tests/host/pagetable_test.c arch/riscv/pagetable.c mm/frame.c
 
-HOST_TESTS := fdt frame format pagetable elf cpio virtqueue
+HOST_TESTS := fdt frame format pagetable elf cpio virtqueue gpt
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/%_test,$(HOST_TESTS))
 
 $(BUILD)/host/fdt_test: $(FDT_TEST_SRCS) $(HOST_COMMON) $(FDT_TEST_DTBS)
@@ -170,21 +171,23 @@ $(BUILD)/host/pagetable_test: $(PAGETABLE_TEST_SRCS) $(HOST_COMMON) arch/riscv/i
 $(BUILD)/host/elf_test: $(ELF_TEST_SRCS) $(HOST_COMMON) $(ELF_TEST_FIXTURES)
 $(BUILD)/host/cpio_test: $(CPIO_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/virtqueue_test: $(VIRTQUEUE_TEST_SRCS) $(HOST_COMMON)
+$(BUILD)/host/gpt_test: $(GPT_TEST_SRCS) $(HOST_COMMON) $(GPT_TEST_FIXTURES)
 $(HOST_TEST_BINS):
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
 FUZZ_SECONDS ?= 300
-FUZZERS := fdt elf cpio
+FUZZERS := fdt elf cpio gpt
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/%_fuzz,$(FUZZERS))
 $(BUILD)/fuzz/fdt_fuzz: tests/fuzz/fdt_fuzz.c kernel/fdt.c kernel/errmsg.c
 $(BUILD)/fuzz/elf_fuzz: $(ELF_FUZZ_SRCS)
 $(BUILD)/fuzz/cpio_fuzz: $(CPIO_FUZZ_SRCS)
+$(BUILD)/fuzz/gpt_fuzz: $(GPT_FUZZ_SRCS)
 $(FUZZ_BINS):
 	@mkdir -p $(dir $@)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ikernel/uapi $^ -o $@
 
-fuzz: deps $(FUZZ_BINS) $(FDT_TEST_DTBS) $(ELF_TEST_FIXTURES) $(INITRD)
+fuzz: deps $(FUZZ_BINS) $(FDT_TEST_DTBS) $(ELF_TEST_FIXTURES) $(GPT_TEST_FIXTURES) $(INITRD)
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 test-host: $(HOST_TEST_BINS)
@@ -192,7 +195,7 @@ test-boot: all
 
 test: deps
 	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(FUZZ_BINS) $(FDT_TEST_DTBS) \
-		$(ELF_TEST_FIXTURES) $(UBOOT_TEST_IMAGES)
+		$(ELF_TEST_FIXTURES) $(GPT_TEST_FIXTURES) $(UBOOT_TEST_IMAGES)
 	@scripts/run-tests.sh
 
 clean:

@@ -34,7 +34,7 @@ image: deps all
 run-uboot: deps image
 	$(QEMU) -machine virt -cpu rv64 -m $(UBOOT_MEM) -smp $(SMP) -nographic \
 		-bios $(OPENSBI_JUMP) -kernel $(UBOOT_QEMU) \
-		-drive file=$(SDCARD),format=raw,if=virtio
+		-drive file=$(SDCARD),format=raw,if=none,id=disk0 -device virtio-blk-device,drive=disk0
 
 # ---- images for `make test` (tests/suites/40-uboot.sh) ---------------------
 # All run the kernel self-tests. -S leaves out extlinux.conf so that U-Boot's
@@ -43,12 +43,19 @@ run-uboot: deps image
 
 UBOOT_TEST := $(BUILD)/uboot-test
 UBOOT_TEST_IMAGES := $(UBOOT_TEST)/qemu.img $(UBOOT_TEST)/qemu-script.img \
-	$(UBOOT_TEST)/vf2-script.img $(UBOOT_TEST)/vf2-dtb.img $(UBOOT_TEST)/qemu-user.img
-TEST_IMAGE_DEPS := scripts/mkimage.sh $(BUILD)/Image $(INITRD)
+	$(UBOOT_TEST)/vf2-script.img $(UBOOT_TEST)/vf2-dtb.img $(UBOOT_TEST)/qemu-user.img \
+	$(UBOOT_TEST)/qemu-swap.img
+TEST_IMAGE_DEPS := scripts/mkimage.sh board/board.mk $(BUILD)/Image $(INITRD)
 
-# No kernel arguments: init starts the demo program (user space via U-Boot).
+# The demo with swap on the image's own swap partition (issue 5): init's
+# console runs a memtest through the swap pager, on partition 2, and powers off.
+$(UBOOT_TEST)/qemu-swap.img: $(TEST_IMAGE_DEPS) board/qemu-virt/boot.cmd
+	scripts/mkimage.sh -b qemu-virt -a "cmds=memtest_8M,swapon_-s swap=PARTLABEL=swap" \
+		-f 32 -s 32 -k $(BUILD)/Image $@ > /dev/null
+
+# User space through U-Boot: init's console runs one command and powers off.
 $(UBOOT_TEST)/qemu-user.img: $(TEST_IMAGE_DEPS) board/qemu-virt/boot.cmd
-	scripts/mkimage.sh -b qemu-virt -a "" -f 32 -s 16 -k $(BUILD)/Image $@ > /dev/null
+	scripts/mkimage.sh -b qemu-virt -a "cmds=help" -f 32 -s 16 -k $(BUILD)/Image $@ > /dev/null
 
 $(UBOOT_TEST)/qemu.img: $(TEST_IMAGE_DEPS) board/qemu-virt/boot.cmd
 	scripts/mkimage.sh -b qemu-virt -a selftest -f 64 -s 64 -k $(BUILD)/Image $@ > /dev/null

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the parsers that read untrusted input: device trees, ELF images and
-# cpio boot archives (libFuzzer, ASan, UBSan).
+# Fuzzes the parsers that read untrusted input: device trees, ELF images,
+# cpio boot archives and GPT partition tables (libFuzzer, ASan, UBSan).
 #   scripts/fuzz.sh --brief NAME   a fixed number of runs with a fixed seed, on
 #                                  a fresh copy of the seeds (make test)
 #   scripts/fuzz.sh SECONDS        every target for SECONDS each (make fuzz);
@@ -14,6 +14,7 @@ seeds() {
 	fdt) ls tests/dtb/*.dtb build/test-dtb/*.dtb ../shared/dtb/*.dtb tests/fuzz/corpus/* 2>/dev/null ;;
 	elf) ls build/user/*.elf build/test-elf/*.elf 2>/dev/null ;;
 	cpio) ls build/initrd.cpio 2>/dev/null ;;
+	gpt) ls build/test-gpt/disk.img 2>/dev/null ;;
 	esac
 }
 
@@ -46,7 +47,7 @@ seconds=${1:-300}
 case $seconds in
 *[!0-9]* | "") echo "usage: scripts/fuzz.sh --brief NAME | SECONDS" >&2; exit 2 ;;
 esac
-for name in fdt elf cpio; do
+for name in fdt elf cpio gpt; do
 	corpus=build/fuzz/$name-corpus
 	mkdir -p "$corpus"
 	copy_seeds "$name" "$corpus"

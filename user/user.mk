@@ -56,7 +56,8 @@ USER_LIB := $(BUILD)/user/libpagoda.a
 USER_LIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S)))
 # Pure parsers the kernel also uses (one piece of code for both sides).
 USER_SHARED_SRCS := kernel/cpio.c kernel/elf.c kernel/errmsg.c
-USER_DRIVER_SRCS := drivers/virtio/virtio_mmio.c drivers/virtio/virtqueue.c drivers/virtio/virtio_blk.c
+USER_DRIVER_SRCS := drivers/virtio/virtio_mmio.c drivers/virtio/virtqueue.c drivers/virtio/virtio_blk.c \
+	drivers/gpt.c drivers/block_part.c
 USER_SHARED_OBJS := $(patsubst kernel/%,$(BUILD)/user/shared/%.o,$(USER_SHARED_SRCS))
 USER_DRIVER_OBJS := $(patsubst drivers/%,$(BUILD)/user/drivers/%.o,$(USER_DRIVER_SRCS))
 USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(USER_LIB_SRCS)) $(USER_SHARED_OBJS) $(USER_DRIVER_OBJS)

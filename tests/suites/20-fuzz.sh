@@ -2,9 +2,9 @@
 # Short deterministic fuzz runs of the parsers of untrusted input
 # ('make fuzz' runs them longer).
 echo "== parser fuzzing (brief)"
-for target in fdt:"device trees" elf:"ELF images" cpio:"cpio archives"; do
+for target in fdt:"device trees" elf:"ELF images" cpio:"cpio archives" gpt:"GPT tables"; do
 	name=${target%%:*} what=${target#*:}
-	id=FUZZ-$(case $name in fdt) echo 001 ;; elf) echo 002 ;; cpio) echo 003 ;; esac)
+	id=FUZZ-$(case $name in fdt) echo 001 ;; elf) echo 002 ;; cpio) echo 003 ;; gpt) echo 004 ;; esac)
 	scripts/fuzz.sh --brief "$name" > "$LOGS/fuzz-$name.log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then

@@ -46,6 +46,7 @@
 
 static long swapper_ep = HANDLE_NONE;
 static long swap_rc = -ERR_NOENT; /* SWAP_START's answer */
+static const char *swap_type = "disk"; /* swapon -s: "disk" or "partition" */
 static char swap_name[40];        /* "virtio-blk@0x10008000" */
 
 /* The first virtio-mmio window holding a block device (device id 2). */
@@ -121,8 +122,15 @@ static void swapper_start(void)
 			m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV_IRQ, 3, 1), 0, 0, slot, 0, d->irq_handle);
 		slot++;
 	}
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, 0, 0, 0, 0);
+	unsigned long where, label;
+	swap_where_from_bootargs(&where, &label);
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, 0, 0, where, label);
 	swap_rc = m.status < 0 ? m.status : (long)m.w[0];
+	if (swap_rc == 0 && m.w[3]) { /* a GPT partition of the disk (swap=...) */
+		size_t n = strlen(swap_name);
+		snprintf(swap_name + n, sizeof swap_name - n, "p%lu", m.w[3]);
+		swap_type = "partition";
+	}
 	if (swap_rc < 0)
 		printf("console: the swapper refused %s: %s\n", swap_name, err_text(swap_rc));
 }
@@ -363,7 +371,7 @@ static void swapon(const char *arg)
 	struct swapstats s;
 	printf("%-28s %-10s %10s %10s %9s\n", "Filename", "Type", "Size", "Used", "Priority");
 	if (swap_stats(&s) == 0)
-		printf("%-28s %-10s %10lu %10lu %9d\n", swap_name, "disk", s.total * 4, s.used * 4,
+		printf("%-28s %-10s %10lu %10lu %9d\n", swap_name, swap_type, s.total * 4, s.used * 4,
 		       -2);
 }
 
@@ -495,13 +503,14 @@ int console_run(void)
 	const char *cmds;
 	size_t ncmds;
 	if (bootarg_cmds(&cmds, &ncmds)) {
-		/* "memtest_16M;vmstat": ';' ends a command, '_' is a space. */
+		/* "memtest_16M;vmstat": ';' (or ',', which U-Boot's scripts pass
+		 * through untouched) ends a command, '_' is a space. */
 		for (size_t i = 0; i < ncmds;) {
 			size_t n = 0;
-			for (; i < ncmds && cmds[i] != ';'; i++)
+			for (; i < ncmds && cmds[i] != ';' && cmds[i] != ','; i++)
 				if (n < sizeof line - 1)
 					line[n++] = cmds[i] == '_' ? ' ' : cmds[i];
-			i++; /* the ';' */
+			i++; /* the ';' or ',' */
 			line[n] = '\0';
 			printf("pagoda> %s\n", line);
 			if (run(line))

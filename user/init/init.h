@@ -28,6 +28,10 @@ void pager_runs_protect_retry(void);
 void pager_kill_timed(void);       /* U-PAGER-012 */
 void pager_fresh_page_clean(void); /* U-PAGER-013 */
 
+/* swapwhere.c: the swap= kernel argument as SWAP_START's where and label
+ * (0, or -ERR_INVAL after saying what is wrong). */
+int swap_where_from_bootargs(unsigned long *where, unsigned long *label);
+
 /* Runs the user-space test suite; returns the number of failed tests. */
 int utest_run(void);
 

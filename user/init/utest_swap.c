@@ -267,7 +267,10 @@ int swaptest_run(void)
 	pg_handle_delete(boot);
 	hand_devices();
 	int small = has_word("swapsmall");
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, POOL_PAGES, small ? SWAP_MIN_SLOTS : 0, 0, 0);
+	unsigned long where, label;
+	swap_where_from_bootargs(&where, &label);
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, POOL_PAGES, small ? SWAP_MIN_SLOTS : 0,
+				   where, label);
 	start_rc = m.status < 0 ? m.status : (long)m.w[0];
 	printf("init: swapper started: %s (pool %lu pages, %lu swap slots)\n",
 	       start_rc < 0 ? err_text(start_rc) : "ok", m.w[1], m.w[2]);

@@ -31,6 +31,8 @@
 #include <string.h>
 
 #include "drivers/block.h"
+#include "drivers/block_part.h"
+#include "drivers/gpt.h"
 #include "drivers/virtio/virtio_blk.h"
 #include "user/swapper/policy.h"
 #include "user/swapper/swapper.h"
@@ -448,8 +450,73 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 
 /* ---- setup ---------------------------------------------------------------------- */
 
-/* Opens the first virtio block device and checks its header. */
-static long swap_open(unsigned long max_slots)
+/*
+ * Narrows dev to the GPT partition `where` names (swap=PARTLABEL=name or
+ * swap=TYPE=swap), through a partition view of the disk. A disk without a
+ * valid GPT, or without that partition, is refused with a message naming it.
+ */
+static struct block_part part;
+static char part_name[48];
+static unsigned long part_number; /* 0: the whole disk */
+
+static long select_partition(unsigned long where, unsigned long packed_label)
+{
+	char spec[32], label[9] = { 0 };
+	for (unsigned i = 0; i < 8; i++)
+		label[i] = (char)(packed_label >> (8 * i));
+	if (where == SWAP_PARTLABEL)
+		snprintf(spec, sizeof spec, "PARTLABEL=%s", label);
+	else
+		snprintf(spec, sizeof spec, "TYPE=swap");
+
+	/* LBA 1 and the entry array, read into one buffer. */
+	enum { GPT_BUF = 16 * PAGE };
+	struct virtio_dma buf;
+	long rc = virtio_dma_alloc(GPT_BUF, &buf);
+	if (rc < 0)
+		return rc;
+	static struct gpt_header h;
+	static struct gpt_partition parts[16];
+	char why[128];
+	uint32_t ss = dev->sector_size;
+	rc = block_read(dev, 1, 1, buf.va, buf.pa);
+	if (rc == 0)
+		rc = gpt_parse_header(buf.va, ss, ss, dev->capacity_sectors, &h, why, sizeof why);
+	else
+		snprintf(why, sizeof why, "cannot read LBA 1: %s", err_text(rc));
+	if (rc == 0 && gpt_array_sectors(&h) * ss > GPT_BUF) {
+		snprintf(why, sizeof why, "its partition table (%lu sectors) is too large",
+			 (unsigned long)gpt_array_sectors(&h));
+		rc = -ERR_RANGE;
+	}
+	if (rc == 0 && (rc = block_read(dev, h.entries_lba, (uint32_t)gpt_array_sectors(&h), buf.va,
+					buf.pa)) < 0)
+		snprintf(why, sizeof why, "cannot read the partition table: %s", err_text(rc));
+	int n = rc == 0 ? gpt_parse_entries(buf.va, GPT_BUF, &h, parts, 16, why, sizeof why) : (int)rc;
+	virtio_dma_free(&buf);
+	if (n < 0) {
+		printf("swapper: %s: no usable GPT (%s); refusing it\n", dev->name, why);
+		return -ERR_BADFORMAT;
+	}
+	int i = gpt_find(parts, (unsigned)n, spec);
+	if (i < 0) {
+		printf("swapper: %s: no single GPT partition %s (%s); refusing it\n", dev->name, spec,
+		       err_text(i));
+		return -ERR_NOENT;
+	}
+	snprintf(part_name, sizeof part_name, "%sp%u", dev->name, parts[i].number);
+	part_number = parts[i].number;
+	rc = block_part_init(&part, dev, parts[i].first_lba, parts[i].last_lba - parts[i].first_lba + 1,
+			     part_name);
+	if (rc < 0)
+		return rc;
+	dev = &part.dev;
+	return 0;
+}
+
+/* Opens the first virtio block device (or the partition `where` names) and
+ * checks its header. */
+static long swap_open(unsigned long max_slots, unsigned long where, unsigned long label)
 {
 	long rc = -ERR_NOENT;
 	for (unsigned i = 0; i < MAX_DEVS && rc < 0; i++) {
@@ -462,6 +529,8 @@ static long swap_open(unsigned long max_slots)
 		return rc;
 	}
 	dev = &blk.bdev;
+	if (where != SWAP_WHOLE_DISK && (rc = select_partition(where, label)) < 0)
+		return rc;
 	if (dev->sector_size > PAGE || PAGE % dev->sector_size) {
 		printf("swapper: %s: sectors of %u bytes; refusing it\n", dev->name, dev->sector_size);
 		return -ERR_INVAL;
@@ -530,7 +599,8 @@ static long pool_alloc(unsigned pages)
 	return 0;
 }
 
-static long swap_start(unsigned long pool, unsigned long max_slots)
+static long swap_start(unsigned long pool, unsigned long max_slots, unsigned long where,
+		       unsigned long label)
 {
 	if (started)
 		return -ERR_EXIST;
@@ -538,7 +608,7 @@ static long swap_start(unsigned long pool, unsigned long max_slots)
 		pool = SWAP_DEFAULT_POOL;
 	if (pool < CLUSTER || pool > SWAP_MAX_POOL)
 		return -ERR_RANGE;
-	long rc = swap_open(max_slots);
+	long rc = swap_open(max_slots, where, label);
 	if (rc < 0)
 		return rc;
 	if ((rc = pool_alloc((unsigned)pool)) < 0) {
@@ -586,8 +656,8 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 		break;
 	}
 	case SWAP_START: {
-		long rc = swap_start(m->w[0], m->w[1]);
-		pager_reply_msg(r, label, (unsigned long)rc, npool, nslots ? nslots - 1 : 0, 0);
+		long rc = swap_start(m->w[0], m->w[1], m->w[2], m->w[3]);
+		pager_reply_msg(r, label, (unsigned long)rc, npool, nslots ? nslots - 1 : 0, part_number);
 		return 0;
 	}
 	case SWAP_CLIENT: {

@@ -11,11 +11,15 @@
  *                 device window (one call per virtio-mmio slot)
  *   SWAP_DEV_IRQ  w2 = slot; handle = its interrupt
  *   SWAP_START    w0 = pool pages (0: SWAP_DEFAULT_POOL), w1 = at most this
- *                 many swap slots (0: the whole disk). Opens the first
- *                 virtio block device, checks (or writes) its header,
+ *                 many swap slots (0: the whole disk), w2 = where on the
+ *                 disk (SWAP_WHOLE_DISK, or SWAP_PARTLABEL with w3 = the GPT
+ *                 partition name, up to 8 bytes packed little-endian, or
+ *                 SWAP_TYPE_SWAP: the partition of type Linux swap). Opens
+ *                 the first virtio block device, checks (or writes) its header,
  *                 allocates the pool. Reply w0 = 0 or -ERR_* (a foreign
- *                 disk: -ERR_BADFORMAT; too small: -ERR_NOSPC), w1 = pool
- *                 pages, w2 = swap slots.
+ *                 disk: -ERR_BADFORMAT; too small: -ERR_NOSPC; no such
+ *                 partition: -ERR_NOENT), w1 = pool pages, w2 = swap slots,
+ *                 w3 = the GPT partition number used (0: the whole disk).
  *   SWAP_CLIENT   w0 = client id (the badge its regions' handles carry),
  *                 w1 = region base, w2 = region size; handle = the client's
  *                 process handle with RIGHT_READ | RIGHT_WRITE (for
@@ -48,6 +52,10 @@ enum swap_label {
 	SWAP_SWAPINFO,
 	SWAP_PRINT,
 };
+
+/* SWAP_START's w2: which part of the disk holds swap (the kernel command
+ * line's swap=vda, swap=PARTLABEL=name, swap=TYPE=swap). */
+enum swap_where { SWAP_WHOLE_DISK = 0, SWAP_PARTLABEL = 1, SWAP_TYPE_SWAP = 2 };
 
 #define SWAP_DEFAULT_POOL 192 /* pages; a frame handle each (256-entry handle table) */
 #define SWAP_MAX_POOL 224
