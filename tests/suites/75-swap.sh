@@ -46,3 +46,15 @@ boot_test SWAP-005 "swaptest with 64 swap slots: out of swap kills the biggest c
 	-i -u -t 60 -m 128M -a "swaptest swapsmall" -q "$SWAP_DISK" \
 	-e '^swapper: out of swap: killing client 1 \(pid [0-9]+: [0-9]+ resident \+ [0-9]+ swapped pages\)$' \
 	-e '^PASS U-SWAP-006 ' -e 'pagoda: init exited with status 0'
+
+# The replacement policy behind struct swap_policy (issue 7): one short
+# boot per other policy, U-SWAP-001/002 only (the "swappolicy=" boot
+# argument, passed to SWAP_START), each on a fresh disk.
+for pol in fifo random; do
+	rm -f "$BUILD/SWAP.img"
+	truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
+	boot_test "SWAP-POLICY-$pol" "swaptest with swappolicy=$pol: U-SWAP-001/002 pass" \
+		-i -u -t 90 -m 128M -a "swaptest swappolicy=$pol" -q "$SWAP_DISK" \
+		-e "^swapper: pool of [0-9]+ frames, policy $pol\$" -e '^PASS U-SWAP-002 ' \
+		-e '^3 passed, 0 failed' -e 'pagoda: init exited with status 0'
+done

@@ -14,7 +14,8 @@
  * straight from and into it.
  *
  * Eviction. When no pool frame is free, the policy (policy.h; CLOCK, on the
- * accessed bits read with pg_ad_query) names up to CLUSTER victims; each is
+ * accessed bits read with pg_ad_query, unless SWAP_START chose FIFO or
+ * random) names up to CLUSTER victims; each is
  * unmapped from its client first (so it cannot change under the write),
  * clean ones are dropped, dirty ones get a slot and all their writes go to
  * the disk in one transfer call. A failed write marks its slot bad and tries
@@ -604,6 +605,21 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 {
 	if (started)
 		return -ERR_EXIST;
+	unsigned long which = pool >> SWAP_POLICY_SHIFT;
+	pool &= 0xffffffffUL;
+	switch (which) {
+	case SWAP_POLICY_CLOCK:
+		policy = &clock_policy;
+		break;
+	case SWAP_POLICY_FIFO:
+		policy = &fifo_policy;
+		break;
+	case SWAP_POLICY_RANDOM:
+		policy = &random_policy;
+		break;
+	default:
+		return -ERR_INVAL;
+	}
 	if (pool == 0)
 		pool = SWAP_DEFAULT_POOL;
 	if (pool < CLUSTER || pool > SWAP_MAX_POOL)

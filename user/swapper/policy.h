@@ -28,6 +28,8 @@ struct swap_policy {
 	long (*pick_victim)(void);
 };
 
-extern const struct swap_policy clock_policy;
+extern const struct swap_policy clock_policy;  /* clock.c */
+extern const struct swap_policy fifo_policy;   /* fifo.c */
+extern const struct swap_policy random_policy; /* random.c */
 
 #endif

@@ -10,7 +10,9 @@
  *   SWAP_DEV      w0 = window base, w1 = size, w2 = slot; handle = the
  *                 device window (one call per virtio-mmio slot)
  *   SWAP_DEV_IRQ  w2 = slot; handle = its interrupt
- *   SWAP_START    w0 = pool pages (0: SWAP_DEFAULT_POOL), w1 = at most this
+ *   SWAP_START    w0 = pool pages (0: SWAP_DEFAULT_POOL) in its low 32 bits,
+ *                 the replacement policy (enum swap_policy_id; 0: CLOCK) in
+ *                 bits 32..39 (SWAP_START_W0), w1 = at most this
  *                 many swap slots (0: the whole disk), w2 = where on the
  *                 disk (SWAP_WHOLE_DISK, or SWAP_PARTLABEL with w3 = the GPT
  *                 partition name, up to 8 bytes packed little-endian, or
@@ -56,6 +58,14 @@ enum swap_label {
 /* SWAP_START's w2: which part of the disk holds swap (the kernel command
  * line's swap=vda, swap=PARTLABEL=name, swap=TYPE=swap). */
 enum swap_where { SWAP_WHOLE_DISK = 0, SWAP_PARTLABEL = 1, SWAP_TYPE_SWAP = 2 };
+
+/* SWAP_START's w0 bits 32..39: which replacement policy (user/swapper/
+ * policy.h) picks the pages to evict (the kernel command line's
+ * swappolicy=clock|fifo|random). Unknown: -ERR_INVAL. */
+enum swap_policy_id { SWAP_POLICY_CLOCK = 0, SWAP_POLICY_FIFO = 1, SWAP_POLICY_RANDOM = 2 };
+#define SWAP_POLICY_SHIFT 32
+#define SWAP_START_W0(pool, policy) \
+	((unsigned long)(pool) | (unsigned long)(policy) << SWAP_POLICY_SHIFT)
 
 #define SWAP_DEFAULT_POOL 192 /* pages; a frame handle each (256-entry handle table) */
 #define SWAP_MAX_POOL 224
