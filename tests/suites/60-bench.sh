@@ -6,7 +6,8 @@
 echo "== make bench's program (sanity, no timing)"
 bench_expects=()
 for figure in instructions_to_init null_syscall ipc_roundtrip context_switch map_page unmap_page \
-	map_page_batched unmap_page_batched fault_zero fault_pager; do
+	map_page_batched unmap_page_batched fault_zero fault_pager protect_page protect_page_batched \
+	ad_query ad_query_single; do
 	bench_expects+=(-e "^bench: $figure [1-9][0-9]* instructions$")
 done
 boot_test BENCH-001 "bench boots, measures and prints every figure as a positive integer" -i \

@@ -16,6 +16,7 @@
  * and exits 0; a failed call panics (exit 127).
  */
 #include <pagoda/ipc.h>
+#include <pagoda/pager.h>
 #include <pagoda/patternpager.h>
 #include <pagoda/runtime.h>
 #include <stdio.h>
@@ -324,6 +325,98 @@ static void bench_faults(void)
 	record("fault_pager", fault_figure(pattern_va, 1));
 }
 
+/* ---- protect_page / ad_query ------------------------------------------- */
+
+/* Write the first word of each of n pages at va (sets A and D again). */
+static void dirty_pages(unsigned long va, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		*(volatile unsigned long *)(va + i * PAGE) = i;
+}
+
+/*
+ * pg_protect on our own space, single-call figures like map_page (median of
+ * the samples minus an empty pair of reads). protect_page: one page (a
+ * one-page frame), alternating read-write -> read -> read-write, both calls
+ * measured. protect_page_batched: the same over a 64-page frame mapped at
+ * once, one call for all 64 pages, per page. Then pg_ad_query over the
+ * 64 pages: ad_query is one call for all 64 (per page), ad_query_single one
+ * call for one page; before each measured query the pages it asks about are
+ * written to (outside the reads), so every query finds A and D set, reports
+ * them, clears them and flushes each page's TLB entry.
+ */
+static void bench_protect_ad(void)
+{
+	unsigned long pair[SAMPLES], t[2 * SAMPLES];
+	const unsigned long rw = RIGHT_READ | RIGHT_WRITE, ro = RIGHT_READ;
+	static unsigned char ad[BATCH_PAGES];
+
+	for (unsigned s = 0; s < SAMPLES; s++) {
+		unsigned long t0 = rdinstret();
+		unsigned long t1 = rdinstret();
+		pair[s] = t1 - t0;
+	}
+	unsigned long overhead = median(pair, SAMPLES);
+
+	long one = pg_must(pg_frame_alloc(0), "frame_alloc(0)");
+	pg_must(pg_map(HANDLE_SELF, one, VA_SINGLE, rw), "map (protect)");
+	for (unsigned s = 0; s < 2 * SAMPLES; s++) {
+		unsigned long to = s % 2 ? rw : ro;
+		unsigned long t0 = rdinstret();
+		long rc = pg_protect(HANDLE_SELF, VA_SINGLE, PAGE, to);
+		unsigned long t1 = rdinstret();
+		t[s] = t1 - t0;
+		if (rc != 1)
+			pg_panic("protect of one page returned %ld", rc);
+	}
+	record("protect_page", per_item(median(t, 2 * SAMPLES), overhead, 1));
+	pg_must(pg_unmap(HANDLE_SELF, VA_SINGLE, PAGE), "unmap (protect)");
+
+	long many = pg_must(pg_frame_alloc(BATCH_ORDER), "frame_alloc(BATCH_ORDER)");
+	pg_must(pg_map(HANDLE_SELF, many, VA_BATCH, rw), "map batch (protect)");
+	for (unsigned s = 0; s < 2 * SAMPLES; s++) {
+		unsigned long to = s % 2 ? rw : ro;
+		unsigned long t0 = rdinstret();
+		long rc = pg_protect(HANDLE_SELF, VA_BATCH, BATCH_PAGES * PAGE, to);
+		unsigned long t1 = rdinstret();
+		t[s] = t1 - t0;
+		if (rc != (long)BATCH_PAGES)
+			pg_panic("protect of %lu pages returned %ld", BATCH_PAGES, rc);
+	}
+	record("protect_page_batched", per_item(median(t, 2 * SAMPLES), overhead, BATCH_PAGES));
+
+	/* The mapping is read-write again (the last protect). */
+	dirty_pages(VA_BATCH, BATCH_PAGES);
+	pg_must(pg_ad_query(HANDLE_SELF, VA_BATCH, BATCH_PAGES, ad), "ad_query (warm-up)");
+	for (unsigned s = 0; s < SAMPLES; s++) {
+		dirty_pages(VA_BATCH, BATCH_PAGES);
+		unsigned long t0 = rdinstret();
+		long rc = pg_ad_query(HANDLE_SELF, VA_BATCH, BATCH_PAGES, ad);
+		unsigned long t1 = rdinstret();
+		t[s] = t1 - t0;
+		pg_must(rc, "ad_query");
+		if (ad[0] != (PAGE_ACCESSED | PAGE_DIRTY) || ad[BATCH_PAGES - 1] != (PAGE_ACCESSED | PAGE_DIRTY))
+			pg_panic("ad_query: a written page is not accessed and dirty (%u, %u)", ad[0],
+				 ad[BATCH_PAGES - 1]);
+	}
+	record("ad_query", per_item(median(t, SAMPLES), overhead, BATCH_PAGES));
+	for (unsigned s = 0; s < 2 * SAMPLES; s++) {
+		unsigned long va = VA_BATCH + (s % BATCH_PAGES) * PAGE;
+		dirty_pages(va, 1);
+		unsigned long t0 = rdinstret();
+		long rc = pg_ad_query(HANDLE_SELF, va, 1, ad);
+		unsigned long t1 = rdinstret();
+		t[s] = t1 - t0;
+		pg_must(rc, "ad_query (one page)");
+		if (ad[0] != (PAGE_ACCESSED | PAGE_DIRTY))
+			pg_panic("ad_query: page 0x%lx written, state %u", va, ad[0]);
+	}
+	record("ad_query_single", per_item(median(t, 2 * SAMPLES), overhead, 1));
+	pg_must(pg_unmap(HANDLE_SELF, VA_BATCH, BATCH_PAGES * PAGE), "unmap batch (ad_query)");
+	pg_handle_delete(one);
+	pg_handle_delete(many);
+}
+
 /* One call on our bootstrap endpoint: init answers with our regions
  * (w0 zeropager's, w1 the pattern pager's, w2 pages in each) and the echo
  * server's endpoint. */
@@ -351,6 +444,7 @@ int main(void)
 	bench_context_switch();
 	bench_map_unmap();
 	bench_faults();
+	bench_protect_ad(); /* last: its mappings do not change the figures above */
 	for (unsigned i = 0; i < nfigures; i++)
 		printf("bench: %s %lu instructions\n", figures[i].name, figures[i].value);
 	printf("bench: done\n");
