@@ -29,7 +29,7 @@ KERNEL_SRCS := \
 	arch/riscv/entry.S arch/riscv/trap.S arch/riscv/usercopy.S \
 	arch/riscv/boot_pagetable.c arch/riscv/pagetable.c arch/riscv/plic.c arch/riscv/sbi.c \
 	arch/riscv/tlb.c arch/riscv/timer.c arch/riscv/trap.c \
-	kernel/main.c kernel/banner.c kernel/console.c kernel/errmsg.c kernel/fdt.c kernel/format.c \
+	kernel/main.c kernel/banner.c kernel/console.c kernel/errmsg.c kernel/fdt.c kernel/fdt_blob.c kernel/fdt_props.c kernel/format.c \
 	kernel/panic.c kernel/backtrace.c kernel/ksyms.c kernel/warn.c kernel/string.c \
 	kernel/selftest.c kernel/elf.c kernel/cpio.c kernel/loader.c kernel/roottask.c \
 	kernel/object.c kernel/quota.c kernel/process.c kernel/sched.c kernel/ipc.c kernel/irq.c \
@@ -179,7 +179,7 @@ $(HOST_TEST_BINS):
 FUZZ_SECONDS ?= 300
 FUZZERS := fdt elf cpio gpt
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/%_fuzz,$(FUZZERS))
-$(BUILD)/fuzz/fdt_fuzz: tests/fuzz/fdt_fuzz.c kernel/fdt.c kernel/errmsg.c
+$(BUILD)/fuzz/fdt_fuzz: $(FDT_FUZZ_SRCS)
 $(BUILD)/fuzz/elf_fuzz: $(ELF_FUZZ_SRCS)
 $(BUILD)/fuzz/cpio_fuzz: $(CPIO_FUZZ_SRCS)
 $(BUILD)/fuzz/gpt_fuzz: $(GPT_FUZZ_SRCS)

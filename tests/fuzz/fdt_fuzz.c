@@ -1,7 +1,8 @@
 /*
- * libFuzzer target for kernel/fdt.c:
+ * libFuzzer target for the device-tree parser (kernel/fdt*.c):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ikernel/uapi \
- *       tests/fuzz/fdt_fuzz.c kernel/fdt.c kernel/errmsg.c -o /tmp/fdt_fuzz
+ *       tests/fuzz/fdt_fuzz.c kernel/fdt.c kernel/fdt_blob.c kernel/fdt_props.c \
+ *       kernel/errmsg.c -o /tmp/fdt_fuzz
  *   mkdir -p /tmp/fdt_corpus && /tmp/fdt_fuzz -max_total_time=60 /tmp/fdt_corpus tests/fuzz/corpus
  * Beyond the sanitizers, every result is checked for sanity; a violation traps.
  */
