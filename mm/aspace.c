@@ -246,9 +246,8 @@ bool aspace_fix_accessed_dirty(struct aspace *as, vaddr_t va, uint32_t access)
 	if (va >= USER_TOP)
 		return false;
 	unsigned want = access == RIGHT_WRITE ? PT_WRITE : access == RIGHT_EXEC ? PT_EXEC : PT_READ;
-	pte_t *pte = pt_lookup(as->root, va, NULL);
-	if (!pte || !(*pte & PTE_U) || !pt_fix_accessed_dirty(as->root, va, want))
-		return false;
+	if (!pt_fix_accessed_dirty(as->root, va, want | PT_USER))
+		return false; /* one walk: the U check is pt_fix's too */
 	tlb_flush_page(as->asid, ALIGN_DOWN(va, PAGE_SIZE));
 	return true;
 }

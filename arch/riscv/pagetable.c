@@ -216,10 +216,13 @@ bool pt_fix_accessed_dirty(paddr_t root, vaddr_t va, unsigned access)
 	if (!entry)
 		return false;
 	pte_t pte = *entry;
-	pte_t need = access == PT_WRITE ? PTE_W : access == PT_EXEC ? PTE_X : PTE_R;
+	unsigned kind = access & (PT_READ | PT_WRITE | PT_EXEC);
+	pte_t need = kind == PT_WRITE ? PTE_W : kind == PT_EXEC ? PTE_X : PTE_R;
+	if ((access & PT_USER) && !(pte & PTE_U))
+		return false;
 	if (!(pte & need))
 		return false;
-	pte_t missing = PTE_A | (access == PT_WRITE ? PTE_D : 0);
+	pte_t missing = PTE_A | (kind == PT_WRITE ? PTE_D : 0);
 	if ((pte & missing) == missing)
 		return false; /* nothing to fix: the fault was real */
 	*entry = pte | missing;

@@ -127,7 +127,8 @@ void pt_free_tables(paddr_t root, unsigned first, unsigned last);
  * The software half of A/D tracking. Hardware without A/D updates (the
  * U74) faults on an access through a leaf with A clear, or a store with D
  * clear. If the leaf for va permits `access` (one of PT_READ, PT_WRITE,
- * PT_EXEC) and only A (or D, for a write) is missing, sets them and returns
+ * PT_EXEC, with PT_USER added to require a user page) and only A (or D,
+ * for a write) is missing, sets them and returns
  * true: the caller flushes va from the TLB and resumes the access. Returns
  * false for a real fault (unmapped or not permitted), changing nothing.
  */
