@@ -3,7 +3,7 @@
  * used since the hand last passed (its accessed bit, cleared as it is read)
  * gets another round, the first one not used is the victim.
  */
-#include <pagoda/runtime.h>
+#include <pagoda/errno.h>
 #include <stdbool.h>
 
 #include "user/swapper/policy.h"
@@ -24,8 +24,9 @@ static int clock_init(const struct policy_env *e)
 	return 0;
 }
 
-static void clock_added(unsigned frame)
+static void clock_added(unsigned frame, uint64_t key)
 {
+	(void)key; /* pages are told apart by frame alone */
 	if (frame < env.nframes && !present[frame]) {
 		present[frame] = true;
 		count++;

@@ -3,7 +3,7 @@
  * holding pages form one list in the order they were added (a page the
  * swapper keeps after all, page_added again, goes to the back).
  */
-#include <pagoda/runtime.h>
+#include <pagoda/errno.h>
 #include <stdbool.h>
 
 #include "user/swapper/policy.h"
@@ -29,8 +29,9 @@ static int fifo_init(const struct policy_env *e)
 	return 0;
 }
 
-static void fifo_added(unsigned frame)
+static void fifo_added(unsigned frame, uint64_t key)
 {
+	(void)key; /* pages are told apart by frame alone */
 	if (frame >= nframes || present[frame])
 		return;
 	present[frame] = true;

@@ -62,6 +62,7 @@ struct vpage {
 struct client {
 	bool used, dead;
 	unsigned long id; /* the badge */
+	uint64_t serial;  /* never reused: names its pages to the policy */
 	long proc;        /* process handle (READ | WRITE) */
 	long pid;         /* last seen faulting */
 	unsigned long base, size, npages;
@@ -270,12 +271,22 @@ static bool kill_biggest(void)
 
 /* ---- eviction --------------------------------------------------------------- */
 
-/* Evicts up to CLUSTER pages; returns how many frames it freed. */
+/* The policy's name for page `page` of c (policy.h): never reused. */
+static inline uint64_t page_key(const struct client *c, unsigned long page)
+{
+	return c->serial << 32 | page;
+}
+
+/*
+ * Evicts up to CLUSTER pages; returns how many frames it freed. The freed
+ * frames go onto the free list in the order the policy named them, clean
+ * or dirty (tests/host/policysim.c replays exactly this discipline).
+ */
 static unsigned reclaim(void)
 {
 	struct block_req reqs[CLUSTER];
-	unsigned victim[CLUSTER], nreq = 0, freed = 0;
-	long slot[CLUSTER];
+	unsigned victim[CLUSTER], nvictims = 0, nreq = 0, freed = 0;
+	long slot[CLUSTER]; /* the slot written, or 0: clean, no write */
 	for (unsigned k = 0; k < CLUSTER; k++) {
 		long v = policy->pick_victim();
 		if (v < 0)
@@ -290,45 +301,44 @@ static unsigned reclaim(void)
 			pg_unmap(c->proc, page_va(c, fr->page), PAGE);
 			vp->flags &= (uint8_t)~(VP_MAPPED | VP_RW);
 		}
-		if (!(vp->flags & VP_DIRTY)) {
-			frame_release((unsigned)v); /* its swap copy (or zeroness) stands */
-			freed++;
-			continue;
-		}
-		long s = slot_alloc();
-		if (s < 0) {
-			policy->page_added((unsigned)v); /* stays resident, unmapped */
+		long s = 0; /* clean: its swap copy (or zeroness) stands */
+		if ((vp->flags & VP_DIRTY) && (s = slot_alloc()) < 0) {
+			policy->page_added((unsigned)v, page_key(c, fr->page)); /* stays, unmapped */
 			break;
 		}
-		reqs[nreq] = (struct block_req){ .op = BLOCK_WRITE, .sector = (uint64_t)s * spp,
-						 .count = spp, .buf = frame_va((unsigned)v),
-						 .buf_pa = fr->pa };
-		victim[nreq] = (unsigned)v;
-		slot[nreq] = s;
-		nreq++;
+		victim[nvictims] = (unsigned)v;
+		slot[nvictims++] = s;
+		if (s)
+			reqs[nreq++] = (struct block_req){ .op = BLOCK_WRITE,
+							   .sector = (uint64_t)s * spp,
+							   .count = spp, .buf = frame_va((unsigned)v),
+							   .buf_pa = fr->pa };
 	}
 	if (nreq)
 		block_transfer(dev, reqs, nreq);
-	for (unsigned i = 0; i < nreq; i++) {
+	for (unsigned i = 0, r = 0; i < nvictims; i++) {
 		long s = slot[i];
-		while (reqs[i].status < 0) {
-			st.write_errors++;
-			printf("swapper: %s: write of slot %ld failed (%s); marking it bad\n", dev->name, s,
-			       err_text(reqs[i].status));
-			slot_mark_bad((unsigned long)s);
-			if ((s = slot_alloc()) < 0)
-				break;
-			reqs[i].sector = (uint64_t)s * spp;
-			block_transfer(dev, &reqs[i], 1);
-		}
 		struct frame *fr = &frames[victim[i]];
 		struct vpage *vp = &fr->owner->pages[fr->page];
-		if (s < 0) {
-			policy->page_added(victim[i]); /* no slot took it: keep it */
-			continue;
+		if (s) {
+			struct block_req *req = &reqs[r++];
+			while (req->status < 0) {
+				st.write_errors++;
+				printf("swapper: %s: write of slot %ld failed (%s); marking it bad\n",
+				       dev->name, s, err_text(req->status));
+				slot_mark_bad((unsigned long)s);
+				if ((s = slot_alloc()) < 0)
+					break;
+				req->sector = (uint64_t)s * spp;
+				block_transfer(dev, req, 1);
+			}
+			if (s < 0) { /* no slot took it: keep it */
+				policy->page_added(victim[i], page_key(fr->owner, fr->page));
+				continue;
+			}
+			vp->slot = (uint32_t)s;
+			st.pageouts++;
 		}
-		vp->slot = (uint32_t)s;
-		st.pageouts++;
 		frame_release(victim[i]);
 		freed++;
 	}
@@ -444,7 +454,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 		slot_free(vp->slot);
 		vp->slot = 0;
 	}
-	policy->page_added((unsigned)fi);
+	policy->page_added((unsigned)fi, page_key(c, page));
 	pager_reply_map(r, fr->handle, f->page, rights);
 	return 0;
 }
@@ -699,7 +709,9 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 				pg_handle_delete(h);
 			return (int)rc;
 		}
-		*c = (struct client){ .used = true, .id = id, .proc = h, .pid = -1, .base = base,
+		static uint64_t serials;
+		*c = (struct client){ .used = true, .id = id, .serial = ++serials, .proc = h,
+				      .pid = -1, .base = base,
 				      .size = size, .npages = size / PAGE, .pages = pages };
 		break;
 	}

@@ -3,9 +3,14 @@
  * One struct of function pointers, so CLOCK (clock.c) can be swapped for
  * FIFO, random or a scan-resistant policy and compared on the same runs.
  *
- * Pages are named by the pool frame holding them (0 .. nframes-1). The
- * swapper calls page_added when it maps a frame into a client and
- * page_removed when it takes it back (evicted, or its client went away);
+ * Pages are named by the pool frame holding them (0 .. nframes-1) while
+ * resident, and by a key while not: page_added gives the key of the page
+ * now in the frame (a client's serial number << 32 | the page's index in
+ * its region; never reused, so a policy may remember keys of evicted pages,
+ * as CLOCK-Pro does, without mistaking a new page for an old one). The
+ * swapper calls page_added when it brings a page into a frame (a fault,
+ * or a page it keeps after all) and page_removed when it takes the frame
+ * back (evicted, or its client went away);
  * pick_victim names a frame that holds a page (it stays added until the
  * swapper calls page_removed), or -1 if none does. The environment's
  * accessed() says whether a frame's page was used since the last time it
@@ -13,6 +18,8 @@
  */
 #ifndef USER_SWAPPER_POLICY_H
 #define USER_SWAPPER_POLICY_H
+
+#include <stdint.h>
 
 struct policy_env {
 	unsigned nframes;
@@ -23,7 +30,7 @@ struct policy_env {
 struct swap_policy {
 	const char *name;
 	int (*init)(const struct policy_env *env); /* 0 or -ERR_* */
-	void (*page_added)(unsigned frame);
+	void (*page_added)(unsigned frame, uint64_t key);
 	void (*page_removed)(unsigned frame);
 	long (*pick_victim)(void);
 };

@@ -3,7 +3,7 @@
  * seed (so runs repeat exactly): a random frame, then the first one from
  * there on (wrapping) that holds a page.
  */
-#include <pagoda/runtime.h>
+#include <pagoda/errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,8 +37,9 @@ static int random_init(const struct policy_env *e)
 	return 0;
 }
 
-static void random_added(unsigned frame)
+static void random_added(unsigned frame, uint64_t key)
 {
+	(void)key; /* pages are told apart by frame alone */
 	if (frame < nframes && !present[frame]) {
 		present[frame] = true;
 		count++;
