@@ -85,6 +85,13 @@ long sys_map(struct user_context *ctx, long process_h, long frame_h, unsigned lo
 	struct handle *h = handle_lookup(self_proc(), frame_h, KOBJ_FRAME, (uint32_t)rights, &err);
 	if (!h)
 		return err;
+	/* Into another space (a pager serving it), the pages start untouched,
+	 * as fault answers do, so pg_ad_query tells whether they are ever
+	 * used (a pager's read-ahead). Its own mappings get A/D preset: no
+	 * A/D fault on boards that set them in software. */
+	if (target != self_proc())
+		return aspace_map_untouched(&target->as, (struct frame_obj *)h->obj, va,
+					    (uint32_t)rights);
 	return aspace_map(&target->as, (struct frame_obj *)h->obj, va, (uint32_t)rights);
 }
 

@@ -55,6 +55,6 @@ for pol in fifo random; do
 	truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
 	boot_test "SWAP-POLICY-$pol" "swaptest with swappolicy=$pol: U-SWAP-001/002 pass" \
 		-i -u -t 90 -m 128M -a "swaptest swappolicy=$pol" -q "$SWAP_DISK" \
-		-e "^swapper: pool of [0-9]+ frames, policy $pol\$" -e '^PASS U-SWAP-002 ' \
+		-e "^swapper: pool of [0-9]+ frames, policy $pol, read-ahead [0-9]+ pages\$" -e '^PASS U-SWAP-002 ' \
 		-e '^3 passed, 0 failed' -e 'pagoda: init exited with status 0'
 done

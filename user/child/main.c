@@ -117,7 +117,15 @@ static unsigned long memtest_verify(unsigned long base, unsigned long pages, uns
 	return bad;
 }
 
-static int memtest(unsigned long base, unsigned long size, unsigned long seed, unsigned long how)
+/* MEMTEST_PHASES: tells the driver a pass ended; waits for its answer. */
+static void memtest_phase(long ep, unsigned long how, unsigned long phase)
+{
+	if (how & MEMTEST_PHASES)
+		pg_call(ep, MSG_INFO(CHILD_PHASE, 1, 0), phase, 0, 0, 0, HANDLE_NONE);
+}
+
+static int memtest(long ep, unsigned long base, unsigned long size, unsigned long seed,
+		   unsigned long how)
 {
 	unsigned long pages = size / 4096, bad = 0;
 	unsigned char *gen = calloc(pages ? pages : 1, 1);
@@ -128,8 +136,11 @@ static int memtest(unsigned long base, unsigned long size, unsigned long seed, u
 		for (unsigned i = 0; i < 512; i++)
 			w[i] = memtest_word((unsigned long)&w[i], seed, 0);
 	}
-	if (how & MEMTEST_SEQ)
+	memtest_phase(ep, how, MEMTEST_WRITTEN);
+	if (how & MEMTEST_SEQ) {
 		bad += memtest_verify(base, pages, seed, gen);
+		memtest_phase(ep, how, MEMTEST_VERIFIED);
+	}
 	if (how & MEMTEST_RANDOM) {
 		unsigned long x = seed | 1;
 		for (unsigned long n = 0; n < 2 * pages; n++) {
@@ -230,7 +241,7 @@ int main(void)
 	case CMD_MEM:
 		return serve_mem(ep);
 	case CMD_MEMTEST:
-		return memtest(arg, cmd.w[1], cmd.w[2], cmd.w[3]);
+		return memtest(ep, arg, cmd.w[1], cmd.w[2], cmd.w[3]);
 	}
 	return 101;
 }

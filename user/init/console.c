@@ -15,8 +15,8 @@
  *
  * The swapper's pool is small (SWAP_DEFAULT_POOL frames: a frame handle
  * each), so any memtest above it pages. One child's memory is made of
- * regions of at most CHUNK (the swapper's limit per client), each a
- * client of the swapper of its own; SIZE is at most MAX_CHUNKS of them.
+ * regions of at most SWAPCLIENT_CHUNK (the swapper's limit per client),
+ * each a client of the swapper of its own (swapclient.c).
  */
 #include <pagoda/child.h>
 #include <pagoda/ipc.h>
@@ -28,45 +28,16 @@
 
 #include "console.h"
 #include "init.h"
+#include "swapclient.h"
 #include "user/swapper/swapper.h"
 
-#define PRIO_CHILD 10
-#define PRIO_SWAPPER 12
 #define PAGE 4096UL
-#define MT_BASE 0x0800000000UL
-#define CHUNK (64UL << 20) /* the swapper's MAX_REGION_PAGES */
-#define MAX_CHUNKS 4
 #define MAX_KIDS 4
 #define UART_VA 0x2100000000UL  /* as uart_irq_test.c: free in init */
-#define PROBE_VA 0x2180000000UL /* a virtio-mmio window, while probing it */
 #define TICKS_PER_SECOND 100    /* the kernel's TIMER_HZ */
 #define LINE_MAX 120
 
-/* ---- the swap disk and the swapper ---------------------------------------- */
-
-static long swapper_ep = HANDLE_NONE;
-static long swap_rc = -ERR_NOENT; /* SWAP_START's answer */
-static const char *swap_type = "disk"; /* swapon -s: "disk" or "partition" */
-static char swap_name[40];        /* "virtio-blk@0x10008000" */
-
-/* The first virtio-mmio window holding a block device (device id 2). */
-static const struct pg_device_info *find_blk(void)
-{
-	const struct pg_process_info *info = runtime_info();
-	for (unsigned long i = 0; i < info->ndevices && i < INFO_MAX_DEVICES; i++) {
-		const struct pg_device_info *d = &info->devices[i];
-		if (strcmp(d->kind, "virtio,mmio") != 0 || d->handle < 0)
-			continue;
-		if (pg_map(HANDLE_SELF, d->handle, PROBE_VA, RIGHT_READ) < 0)
-			continue;
-		volatile unsigned *w = (volatile unsigned *)(PROBE_VA + (d->base & 0xfff));
-		int blk = w[0] == 0x74726976 && w[2] == 2; /* "virt", VIRTIO_ID_BLOCK */
-		pg_unmap(HANDLE_SELF, PROBE_VA, PAGE);
-		if (blk)
-			return d;
-	}
-	return NULL;
-}
+/* ---- the command line ------------------------------------------------------ */
 
 static int bootarg_cmds(const char **start, size_t *len)
 {
@@ -84,155 +55,10 @@ int console_wanted(void)
 {
 	const char *s;
 	size_t n;
-	return bootarg_cmds(&s, &n) || find_blk() != NULL;
-}
-
-static void swapper_start(void)
-{
-	const struct pg_device_info *blk = find_blk();
-	if (!blk) {
-		printf("console: no virtio-blk disk: no swap (memtest is refused)\n");
-		return;
-	}
-	snprintf(swap_name, sizeof swap_name, "virtio-blk@%#lx", (unsigned long)blk->base);
-	long boot = pg_must(pg_endpoint_create(), "console: endpoint_create");
-	long proc = spawn("swapper", PRIO_SWAPPER, boot);
-	if (proc < 0) {
-		printf("console: cannot start the swapper: %s\n", err_text(proc));
-		return;
-	}
-	struct pg_msg hello = pg_recv(boot);
-	if (hello.status < 0 || msg_label(hello) != PAGER_HELLO || msg_handle(hello) < 0) {
-		printf("console: the swapper did not announce its endpoint\n");
-		return;
-	}
-	swapper_ep = hello.handle;
-	pg_reply(MSG_INFO(0, 0, 0), 0, 0, 0, 0, HANDLE_NONE);
-	pg_handle_delete(boot);
-	/* Every virtio-mmio window and interrupt, as utest_swap.c does. */
-	const struct pg_process_info *info = runtime_info();
-	unsigned long slot = 0;
-	for (unsigned long i = 0; i < info->ndevices && i < INFO_MAX_DEVICES; i++) {
-		const struct pg_device_info *d = &info->devices[i];
-		if (strcmp(d->kind, "virtio,mmio") != 0)
-			continue;
-		struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV, 3, 1), d->base, d->size, slot, 0,
-					  d->handle);
-		if (m.status == 0 && d->irq_handle >= 0)
-			m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV_IRQ, 3, 1), 0, 0, slot, 0, d->irq_handle);
-		slot++;
-	}
-	unsigned long where, label;
-	swap_where_from_bootargs(&where, &label);
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, 0, 0, where, label);
-	swap_rc = m.status < 0 ? m.status : (long)m.w[0];
-	if (swap_rc == 0 && m.w[3]) { /* a GPT partition of the disk (swap=...) */
-		size_t n = strlen(swap_name);
-		snprintf(swap_name + n, sizeof swap_name - n, "p%lu", m.w[3]);
-		swap_type = "partition";
-	}
-	if (swap_rc < 0)
-		printf("console: the swapper refused %s: %s\n", swap_name, err_text(swap_rc));
-}
-
-struct swapstats {
-	unsigned long pageins, pageouts, faults, free, pool;
-	unsigned long used, total, bad, kills; /* swap slots */
-};
-
-static int swap_stats(struct swapstats *s)
-{
-	memset(s, 0, sizeof *s);
-	if (swap_rc < 0)
-		return -1;
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_STATS, 0, 0, 0, 0);
-	if (m.status < 0 || msg_label(m) != SWAP_STATS)
-		return -1;
-	s->pageins = m.w[0];
-	s->pageouts = m.w[1];
-	s->faults = m.w[2];
-	s->free = m.w[3] & 0xffffffffUL;
-	s->pool = m.w[3] >> 32;
-	m = ipc_call(swapper_ep, SWAP_SWAPINFO, 0, 0, 0, 0);
-	if (m.status < 0 || msg_label(m) != SWAP_SWAPINFO)
-		return -1;
-	s->used = m.w[0];
-	s->total = m.w[1];
-	s->bad = m.w[2];
-	s->kills = m.w[3];
-	return 0;
+	return bootarg_cmds(&s, &n) || swap_find_disk() != NULL;
 }
 
 /* ---- memtest --------------------------------------------------------------- */
-
-static unsigned long next_id = 1;
-
-struct kid {
-	long proc, ep;
-	unsigned long ids[MAX_CHUNKS];
-	unsigned nids;
-};
-
-static void kid_forget(struct kid *k)
-{
-	for (unsigned i = 0; i < k->nids; i++)
-		ipc_call(swapper_ep, SWAP_FORGET, k->ids[i], 0, 0, 0);
-	k->nids = 0;
-}
-
-/* Starts a child whose [MT_BASE, +size) the swapper serves, CHUNK by CHUNK. */
-static long kid_start(struct kid *k, unsigned long size, unsigned long seed)
-{
-	*k = (struct kid){ .proc = HANDLE_NONE, .ep = HANDLE_NONE };
-	k->ep = pg_endpoint_create();
-	if (k->ep < 0)
-		return k->ep;
-	k->proc = spawn("child", PRIO_CHILD, k->ep);
-	if (k->proc < 0)
-		return k->proc;
-	struct pg_msg hello = pg_recv(k->ep);
-	if (hello.status < 0 || msg_label(hello) != CHILD_HELLO)
-		return -ERR_INVAL;
-	for (unsigned long off = 0; off < size; off += CHUNK) {
-		unsigned long len = size - off < CHUNK ? size - off : CHUNK, id = next_id++;
-		long given = pg_handle_mint(k->proc, RIGHT_READ | RIGHT_WRITE, 0);
-		if (given < 0)
-			return given;
-		struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_CLIENT, 3, 1), id, MT_BASE + off, len,
-					  0, given);
-		pg_handle_delete(given);
-		if (m.status < 0)
-			return m.status;
-		if (msg_label(m) != SWAP_CLIENT)
-			return (long)m.w[0];
-		k->ids[k->nids++] = id;
-		long badged = pg_handle_mint(swapper_ep, RIGHT_WRITE, id);
-		if (badged < 0)
-			return badged;
-		long rc = pg_region_create(k->proc, MT_BASE + off, len, RIGHT_READ | RIGHT_WRITE, badged, 0);
-		pg_handle_delete(badged);
-		if (rc < 0)
-			return rc;
-	}
-	return pg_reply(MSG_INFO(CMD_MEMTEST, 4, 0), MT_BASE, size, seed, MEMTEST_SEQ, HANDLE_NONE);
-}
-
-/* Waits for the child (or kills it first); returns its status. */
-static long kid_end(struct kid *k, int kill)
-{
-	long status = k->proc;
-	if (k->proc >= 0) {
-		if (kill)
-			pg_object_destroy(k->proc);
-		status = pg_process_wait(k->proc);
-		kid_forget(k);
-		pg_handle_delete(k->proc);
-	}
-	if (k->ep >= 0)
-		pg_handle_delete(k->ep);
-	k->proc = k->ep = HANDLE_NONE;
-	return status;
-}
 
 /* "256K", "4M", "1G", "65536" (bytes) -> bytes, rounded up to pages; 0: bad. */
 static unsigned long parse_size(const char *s)
@@ -248,7 +74,7 @@ static unsigned long parse_size(const char *s)
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end || n > MAX_CHUNKS * CHUNK)
+	if (*end || n > SWAPCLIENT_MAX_CHUNKS * SWAPCLIENT_CHUNK)
 		return 0;
 	return (n + PAGE - 1) & ~(PAGE - 1);
 }
@@ -275,7 +101,7 @@ static void memtest(const char *name, unsigned nkids, const char *arg)
 	char sz[24];
 	if (!size) {
 		printf("usage: %s SIZE (like 256K, 4M, 16M; at most %luM)\n", name,
-		       MAX_CHUNKS * CHUNK >> 20);
+		       SWAPCLIENT_MAX_CHUNKS * SWAPCLIENT_CHUNK >> 20);
 		return;
 	}
 	size_text(size, sz, sizeof sz);
@@ -294,8 +120,11 @@ static void memtest(const char *name, unsigned nkids, const char *arg)
 	long status[MAX_KIDS], rc = 0;
 	unsigned started = 0;
 	unsigned long t0 = ticks();
-	for (; started < nkids && rc >= 0; started++)
-		rc = kid_start(&kids[started], size, 0x5eed0000UL + next_id * 77);
+	for (; started < nkids && rc >= 0; started++) {
+		rc = kid_start(&kids[started], size);
+		if (rc >= 0)
+			rc = kid_memtest(&kids[started], size, 0x5eed0000UL + started * 77, MEMTEST_SEQ);
+	}
 	for (unsigned i = 0; i < started; i++)
 		status[i] = kid_end(&kids[i], rc < 0);
 	unsigned long dt = ticks() - t0;
@@ -380,6 +209,7 @@ static void help(void)
 	printf("commands:\n"
 	       "  memtest SIZE     a child writes SIZE (256K, 4M, 16M...) of swapped memory, verifies it\n"
 	       "  memtest4 SIZE    four such children at once\n"
+	       "  swapbench SIZE   disk and swap throughput (make bench; SIZE like 32M)\n"
 	       "  vmstat [N]       paging counters; N lines about 1 s apart (then per interval)\n"
 	       "  free             memory and swap, in KiB\n"
 	       "  swapon -s        swap devices\n"
@@ -400,7 +230,13 @@ static int run(char *line)
 		memtest("memtest", 1, argv[1]);
 	else if (!strcmp(argv[0], "memtest4"))
 		memtest("memtest4", MAX_KIDS, argv[1]);
-	else if (!strcmp(argv[0], "vmstat"))
+	else if (!strcmp(argv[0], "swapbench")) {
+		unsigned long size = argv[1] ? parse_size(argv[1]) : 0;
+		if (size)
+			swapbench(size);
+		else
+			printf("usage: swapbench SIZE (make bench's swap throughput; like 32M)\n");
+	} else if (!strcmp(argv[0], "vmstat"))
 		vmstat(argv[1]);
 	else if (!strcmp(argv[0], "free"))
 		free_cmd();

@@ -21,4 +21,8 @@ int console_wanted(void);
  * exit status. */
 int console_run(void);
 
+/* swapbench.c: the console's "swapbench SIZE" (make bench's swap
+ * throughput figures); SIZE in bytes, a page multiple. */
+void swapbench(unsigned long size);
+
 #endif

@@ -12,6 +12,7 @@ long spawn(const char *name, unsigned long priority, long bootstrap);
 void quota_exhaustion(void);
 void elf_refusal(void);
 void map_into_another_space(void);
+void map_into_another_space_untouched(void); /* U-MEM-004 */
 
 /* utest_pager.c: page faults as IPC, pagers, regions (U-PAGER-*). */
 void pager_sparse(void);
@@ -31,6 +32,11 @@ void pager_fresh_page_clean(void); /* U-PAGER-013 */
 /* swapwhere.c: the swap= kernel argument as SWAP_START's where and label
  * (0, or -ERR_INVAL after saying what is wrong). */
 int swap_where_from_bootargs(unsigned long *where, unsigned long *label);
+/* swapwhere.c: the swappolicy= kernel argument as SWAP_START's policy
+ * number (SWAP_POLICY_CLOCK when absent); *given says whether it was
+ * there. An unknown name is reported and gives a number the swapper
+ * refuses. */
+unsigned long swap_policy_from_bootargs(int *given);
 
 /* Runs the user-space test suite; returns the number of failed tests. */
 int utest_run(void);

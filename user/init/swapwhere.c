@@ -3,7 +3,8 @@
  *   swap=vda              the whole first virtio disk (also the default)
  *   swap=PARTLABEL=name   the GPT partition named name (at most 8 bytes)
  *   swap=TYPE=swap        the GPT partition of type Linux swap
- * turned into SWAP_START's w2 and w3 (user/swapper/swapper.h).
+ * turned into SWAP_START's w2 and w3 (user/swapper/swapper.h); and which
+ * replacement policy the swapper uses (swappolicy=), SWAP_START's w0.
  */
 #include <pagoda/runtime.h>
 #include <stdio.h>
@@ -38,4 +39,29 @@ int swap_where_from_bootargs(unsigned long *where, unsigned long *label)
 	}
 	printf("init: swap=%.*s: not vda, TYPE=swap or PARTLABEL=name (up to 8 bytes)\n", (int)n, p);
 	return -ERR_INVAL;
+}
+
+/* The boot argument swappolicy=clock|fifo|random (default: clock, the
+ * swapper's own default) as SWAP_START's policy number; *given says whether
+ * it was there. Unknown names give a number the swapper refuses. */
+unsigned long swap_policy_from_bootargs(int *given)
+{
+	static const char *const names[] = {
+		[SWAP_POLICY_CLOCK] = "clock", [SWAP_POLICY_FIFO] = "fifo",
+		[SWAP_POLICY_RANDOM] = "random",
+	};
+	const char *args = runtime_info()->bootargs;
+	const char *p = strstr(args, "swappolicy=");
+	while (p && p != args && p[-1] != ' ')
+		p = strstr(p + 1, "swappolicy=");
+	*given = p != NULL;
+	if (!p)
+		return SWAP_POLICY_CLOCK;
+	p += 11;
+	size_t n = strcspn(p, " ");
+	for (unsigned long i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+			return i;
+	printf("init: swappolicy=%.*s: not clock, fifo or random\n", (int)n, p);
+	return 0xff;
 }

@@ -356,6 +356,10 @@ static void preemption(void)
 	TEST_CHECK_EQ(kill_child(&spin), -ERR_DEAD);
 }
 
+/* utest_handles.c: the growing handle table (U-HANDLE-*). Declared here
+ * rather than in init.h, which this change does not touch. */
+void utest_handles_run(void);
+
 int utest_run(void)
 {
 	test_run("U-IPC-001", "call/reply between address spaces round-trips values exactly", ipc_roundtrip);
@@ -376,8 +380,11 @@ int utest_run(void)
 		 quota_exhaustion);
 	test_run("U-MEM-003", "map/unmap act on another space through its process handle (WRITE)",
 		 map_into_another_space);
+	test_run("U-MEM-004", "a page mapped into another space starts untouched; use sets A, then D",
+		 map_into_another_space_untouched);
 	test_run("U-ELF-001", "junk, truncated and foreign ELF images are refused; nothing leaks",
 		 elf_refusal);
+	utest_handles_run();
 	test_run_noleak("U-PAGER-001", "a 1 GiB region touched at 16 pages uses only those and their tables",
 			pager_sparse);
 	test_run_noleak("U-PAGER-002", "read, write, exec faults reach the pager: address, access, pc, badge, pid",

@@ -1,5 +1,7 @@
 /* User tests of memory limits and of what process_spawn refuses. */
 #include <pagoda/child.h>
+#include <pagoda/ipc.h>
+#include <pagoda/pager.h>
 #include <pagoda/runtime.h>
 #include <pagoda/test.h>
 #include <stdlib.h>
@@ -122,4 +124,40 @@ void map_into_another_space(void)
 	pg_handle_delete(ep);
 	pg_handle_delete(f); /* the frame goes back: nothing maps it any more */
 	TEST_CHECK_EQ(test_free_frames(), free_before + 1);
+}
+
+/* U-MEM-004: a page mapped into another space (a pager's read-ahead)
+ * starts untouched: pg_ad_query reports nothing until the space uses it,
+ * then the read sets A only and a write sets D. */
+void map_into_another_space_untouched(void)
+{
+	const unsigned long va = 0x2200000000UL;
+	long free_before = test_free_frames();
+	long f = pg_frame_alloc(0), ep = pg_endpoint_create(), proc;
+	TEST_CHECK(f >= 0 && ep >= 0);
+	TEST_CHECK_EQ(child_with(ep, CMD_MEM, 0, &proc), 0);
+	TEST_CHECK_EQ(pg_map(proc, f, va, RIGHT_READ | RIGHT_WRITE), 0);
+	unsigned char ad = 0xff;
+	TEST_CHECK(pg_ad_query(proc, va, 1, &ad) >= 0);
+	TEST_CHECK_EQ(ad, 0);
+	struct pg_msg m = ipc_call(ep, MEM_READ, va, 0, 0, 0);
+	TEST_CHECK_EQ(m.status, 0);
+	TEST_CHECK(pg_ad_query(proc, va, 1, &ad) >= 0);
+	TEST_CHECK_EQ(ad, PAGE_ACCESSED);
+	m = ipc_call(ep, MEM_WRITE, va, 5, 0, 0);
+	TEST_CHECK_EQ(m.status, 0);
+	TEST_CHECK(pg_ad_query(proc, va, 1, &ad) >= 0);
+	TEST_CHECK_EQ(ad, PAGE_ACCESSED | PAGE_DIRTY);
+	/* Our own mappings keep A/D preset: nothing to fix on first use. */
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f, va, RIGHT_READ), 0);
+	TEST_CHECK(pg_ad_query(HANDLE_SELF, va, 1, &ad) >= 0);
+	TEST_CHECK(ad & PAGE_ACCESSED);
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4096), 1);
+	pg_send(ep, MSG_INFO(MEM_EXIT, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
+	TEST_CHECK_EQ(pg_process_wait(proc), 0);
+	pg_handle_delete(proc);
+	pg_handle_delete(ep);
+	pg_handle_delete(f);
+	/* Our page tables for va stay with our space (U-MEM-003 made them). */
+	TEST_CHECK_EQ(test_free_frames(), free_before);
 }

@@ -190,31 +190,6 @@ static int has_word(const char *word)
 	return 0;
 }
 
-/* The boot argument swappolicy=clock|fifo|random (default: clock, the
- * swapper's own default) as SWAP_START's policy number; *given says whether
- * it was there. Unknown names give a number the swapper refuses. */
-static unsigned long policy_from_bootargs(int *given)
-{
-	static const char *const names[] = {
-		[SWAP_POLICY_CLOCK] = "clock", [SWAP_POLICY_FIFO] = "fifo",
-		[SWAP_POLICY_RANDOM] = "random",
-	};
-	const char *args = runtime_info()->bootargs;
-	const char *p = strstr(args, "swappolicy=");
-	while (p && p != args && p[-1] != ' ')
-		p = strstr(p + 1, "swappolicy=");
-	*given = p != NULL;
-	if (!p)
-		return SWAP_POLICY_CLOCK;
-	p += 11;
-	size_t n = strcspn(p, " ");
-	for (unsigned long i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
-			return i;
-	printf("init: swappolicy=%.*s: not clock, fifo or random\n", (int)n, p);
-	return 0xff;
-}
-
 /* U-SWAP-005 (boot argument swapforeign): a disk holding other data. */
 static void swap_foreign(void)
 {
@@ -298,7 +273,7 @@ int swaptest_run(void)
 	unsigned long where, label;
 	swap_where_from_bootargs(&where, &label);
 	int policy_given;
-	unsigned long policy = policy_from_bootargs(&policy_given);
+	unsigned long policy = swap_policy_from_bootargs(&policy_given);
 	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, SWAP_START_W0(POOL_PAGES, policy),
 				   small ? SWAP_MIN_SLOTS : 0, where, label);
 	start_rc = m.status < 0 ? m.status : (long)m.w[0];

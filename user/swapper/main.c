@@ -43,6 +43,8 @@ const char *progname = "swapper";
 #define PAGE 4096UL
 #define POOL_VA 0x2800000000UL /* our own mapping of every pool frame */
 #define CLUSTER 8              /* victims (and writes in one transfer) per reclaim */
+#define RA_MAX 32              /* pages in one page-in, read-ahead included */
+#define RA_DEFAULT 16
 #define MAX_DEVS 8
 #define MAX_REGION_PAGES (64UL << 8) /* 64 MiB a client */
 #define HEAP_RESERVE (512UL << 10)   /* grown at start, so clients never grow the heap */
@@ -99,9 +101,11 @@ static unsigned long slots_used, slots_bad, slot_cursor = 1;
 
 static struct {
 	unsigned long pageins, pageouts, faults, kills, write_errors, read_errors;
+	unsigned long readahead; /* page-ins of pages nobody had faulted on yet */
 } st;
 
 static const struct swap_policy *policy = &clock_policy;
+static unsigned readahead = RA_DEFAULT; /* the read-ahead window, in pages (1: off) */
 static bool started;
 
 static inline void *frame_va(unsigned f)
@@ -382,6 +386,66 @@ static long frame_get(void)
 
 /* ---- faults ------------------------------------------------------------------- */
 
+/* Makes frame f hold page `page` of c, read-only and clean (its swap copy
+ * stays valid), mapped into c if map. */
+static void frame_install(struct client *c, unsigned long page, unsigned f, bool map)
+{
+	struct vpage *vp = &c->pages[page];
+	frames[f].owner = c;
+	frames[f].page = page;
+	vp->frame = (uint16_t)(f + 1);
+	vp->flags = 0;
+	if (map && pg_map(c->proc, frames[f].handle, page_va(c, page), RIGHT_READ) == 0)
+		vp->flags = VP_MAPPED;
+	policy->page_added(f, page_key(c, page));
+}
+
+/*
+ * Reads page `page` of c from its slot into frame f (taken, not yet the
+ * page's), and with it read-ahead when the client looks sequential (the
+ * page before this one is resident): the swapped pages after it, up to the
+ * read-ahead window, into frames free now or freed by one more reclaim,
+ * all in one transfer (several requests in flight). Those come in mapped
+ * read-only but untouched (accessed bits clear: the kernel maps pages a
+ * pager puts into another space that way), so the policy sees whether they
+ * are used, and the client does not fault on them. Returns the read's
+ * status for `page`; a read-ahead page that fails just stays on the disk.
+ */
+static long page_in(struct client *c, unsigned long page, unsigned f)
+{
+	struct block_req reqs[RA_MAX];
+	unsigned frame_of[RA_MAX];
+	unsigned n = 1;
+	if (page > 0 && c->pages[page - 1].frame)
+		while (n < readahead && page + n < c->npages && !c->pages[page + n].frame &&
+		       c->pages[page + n].slot)
+			n++;
+	if (nfree < n - 1)
+		reclaim();
+	if (n - 1 > nfree)
+		n = nfree + 1;
+	frame_of[0] = f;
+	for (unsigned i = 1; i < n; i++)
+		frame_of[i] = freelist[--nfree];
+	for (unsigned i = 0; i < n; i++)
+		reqs[i] = (struct block_req){ .op = BLOCK_READ,
+					      .sector = (uint64_t)c->pages[page + i].slot * spp,
+					      .count = spp, .buf = frame_va(frame_of[i]),
+					      .buf_pa = frames[frame_of[i]].pa };
+	block_transfer(dev, reqs, n);
+	for (unsigned i = 1; i < n; i++) {
+		if (reqs[i].status < 0) {
+			freelist[nfree++] = (uint16_t)frame_of[i];
+			continue;
+		}
+		frame_install(c, page + i, frame_of[i], true);
+		st.pageins++;
+		st.readahead++;
+	}
+	return reqs[0].status;
+}
+
+
 static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply *r)
 {
 	(void)ctx;
@@ -430,7 +494,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	}
 	struct frame *fr = &frames[fi];
 	if (vp->slot) {
-		long rc = block_read(dev, (uint64_t)vp->slot * spp, spp, frame_va((unsigned)fi), fr->pa);
+		long rc = page_in(c, page, (unsigned)fi);
 		if (rc < 0) {
 			st.read_errors++;
 			freelist[nfree++] = (uint16_t)fi;
@@ -615,7 +679,11 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 {
 	if (started)
 		return -ERR_EXIST;
-	unsigned long which = pool >> SWAP_POLICY_SHIFT;
+	unsigned long which = (pool >> SWAP_POLICY_SHIFT) & 0xff;
+	unsigned long ra = (pool >> SWAP_READAHEAD_SHIFT) & 0xff;
+	if (pool >> 48 || ra > RA_MAX)
+		return -ERR_INVAL;
+	readahead = ra ? (unsigned)ra : RA_DEFAULT;
 	pool &= 0xffffffffUL;
 	switch (which) {
 	case SWAP_POLICY_CLOCK:
@@ -646,16 +714,57 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		return rc;
 	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
 	started = true;
-	printf("swapper: pool of %u frames, policy %s\n", npool, policy->name);
+	printf("swapper: pool of %u frames, policy %s, read-ahead %u pages\n", npool, policy->name,
+	       readahead);
 	return 0;
 }
 
 static void print_summary(void)
 {
 	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
-	       "%lu page-ins, %lu page-outs, %lu faults, %lu clients killed\n",
-	       npool, nfree, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.pageins, st.pageouts,
-	       st.faults, st.kills);
+	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed\n",
+	       npool, nfree, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.pageins, st.readahead,
+	       st.pageouts, st.faults, st.kills);
+}
+
+/* SWAP_DISKBENCH (swapper.h): times sequential writes, then reads, of up
+ * to `bytes` of the swap area, CLUSTER one-page requests per transfer. */
+static long disk_bench(unsigned long bytes, unsigned long *wt, unsigned long *rt,
+		       unsigned long *moved)
+{
+	if (!started)
+		return -ERR_AGAIN;
+	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++)
+		if (clients[i].used)
+			return -ERR_BUSY;
+	if (slots_used || nfree != npool)
+		return -ERR_BUSY;
+	unsigned long pages = bytes / PAGE;
+	if (pages > nslots - 1)
+		pages = nslots - 1;
+	pages -= pages % CLUSTER;
+	if (!pages)
+		return -ERR_INVAL;
+	struct block_req reqs[CLUSTER];
+	unsigned long times[2];
+	for (int pass = 0; pass < 2; pass++) {
+		enum block_op op = pass == 0 ? BLOCK_WRITE : BLOCK_READ;
+		unsigned long t0 = pg_rdtime();
+		for (unsigned long p = 0; p < pages; p += CLUSTER) {
+			for (unsigned i = 0; i < CLUSTER; i++)
+				reqs[i] = (struct block_req){ .op = op, .sector = (1 + p + i) * spp,
+							      .count = spp, .buf = frame_va(i),
+							      .buf_pa = frames[i].pa };
+			long rc = block_transfer(dev, reqs, CLUSTER);
+			if (rc < 0)
+				return rc;
+		}
+		times[pass] = pg_rdtime() - t0;
+	}
+	*wt = times[0];
+	*rt = times[1];
+	*moved = pages * PAGE;
+	return 0;
 }
 
 static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r)
@@ -734,6 +843,12 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	case SWAP_PRINT:
 		print_summary();
 		break;
+	case SWAP_DISKBENCH: {
+		unsigned long wt = 0, rt = 0, moved = 0;
+		long rc = disk_bench(m->w[0], &wt, &rt, &moved);
+		pager_reply_msg(r, label, (unsigned long)rc, wt, rt, moved);
+		return 0;
+	}
 	default:
 		if (h >= 0)
 			pg_handle_delete(h);

@@ -12,7 +12,9 @@
  *   SWAP_DEV_IRQ  w2 = slot; handle = its interrupt
  *   SWAP_START    w0 = pool pages (0: SWAP_DEFAULT_POOL) in its low 32 bits,
  *                 the replacement policy (enum swap_policy_id; 0: CLOCK) in
- *                 bits 32..39 (SWAP_START_W0), w1 = at most this
+ *                 bits 32..39, the read-ahead window in pages (0: the
+ *                 default, 16; 1: none; at most 32) in bits 40..47
+ *                 (SWAP_START_W0 and SWAP_READAHEAD), w1 = at most this
  *                 many swap slots (0: the whole disk), w2 = where on the
  *                 disk (SWAP_WHOLE_DISK, or SWAP_PARTLABEL with w3 = the GPT
  *                 partition name, up to 8 bytes packed little-endian, or
@@ -34,6 +36,14 @@
  *   SWAP_SWAPINFO reply w0 = swap slots used, w1 = total, w2 = bad slots,
  *                 w3 = clients killed (out of swap or a read error)
  *   SWAP_PRINT    prints one summary line on the console; reply w0 = 0
+ *   SWAP_DISKBENCH w0 = bytes: the raw sequential throughput of the swap
+ *                 device with this driver and no paging (make bench's
+ *                 disk_raw_mbps): writes then reads w0 bytes from slot 1 on,
+ *                 CLUSTER pages in flight per transfer, from pool frames (the
+ *                 same buffers and request shape as page-outs). Only with no
+ *                 client and nothing swapped (else -ERR_BUSY): it overwrites
+ *                 swap slots. Reply w0 = 0 or -ERR_*, w1 = write time, w2 =
+ *                 read time (rdtime ticks), w3 = the bytes moved each way.
  * An unknown label or bad arguments: a reply labelled PAGER_FAIL, w0 = the
  * error. Successful replies carry the request's label.
  */
@@ -53,6 +63,7 @@ enum swap_label {
 	SWAP_STATS,
 	SWAP_SWAPINFO,
 	SWAP_PRINT,
+	SWAP_DISKBENCH,
 };
 
 /* SWAP_START's w2: which part of the disk holds swap (the kernel command

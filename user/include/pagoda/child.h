@@ -32,11 +32,17 @@ enum child_label {
 			   * word of every page in order, then verify all; and/or
 			   * read-modify-write whole pages in a seeded random order (2x
 			   * the page count), then verify all. Exits with the number of
-			   * mismatched words. */
+			   * mismatched words. With MEMTEST_PHASES it also calls
+			   * the driver (label CHILD_PHASE, w0 = MEMTEST_WRITTEN or
+			   * MEMTEST_VERIFIED) as each sequential pass ends, and
+			   * goes on when answered: make bench times the passes. */
+	CHILD_PHASE,      /* child -> driver: see CMD_MEMTEST */
 };
 
 #define MEMTEST_SEQ 1UL
 #define MEMTEST_RANDOM 2UL
+#define MEMTEST_PHASES 4UL
+enum { MEMTEST_WRITTEN = 1, MEMTEST_VERIFIED = 2 };
 
 /* CMD_MEM: each call's label is an op; the reply (label = the op) carries: */
 enum child_mem_op {

@@ -34,6 +34,16 @@ static inline long pg_must(long rc, const char *what)
 	return rc;
 }
 
+/* The hart's time counter (rdtime: the kernel lets user mode read it), in
+ * ticks of pg_sysinfo(SYSINFO_TIMEBASE_HZ). Real time, even under
+ * qemu -icount only if sleep is on; on the U74 firmware emulates it. */
+static inline unsigned long pg_rdtime(void)
+{
+	unsigned long t;
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
 /* Writes out the console's partial line (stdout and stderr share it). */
 void console_flush(void);
 /* Ends a partial line with '\n' (nothing at the start of a line). */

@@ -1,0 +1,182 @@
+/*
+ * init's side of the swap pager: see swapclient.h.
+ */
+#include <pagoda/child.h>
+#include <pagoda/ipc.h>
+#include <pagoda/libpager.h>
+#include <pagoda/runtime.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "init.h"
+#include "swapclient.h"
+#include "user/swapper/swapper.h"
+
+#define PRIO_CHILD 10
+#define PRIO_SWAPPER 12
+#define PAGE 4096UL
+#define PROBE_VA 0x2180000000UL /* a virtio-mmio window, while probing it */
+
+long swapper_ep = HANDLE_NONE;
+long swap_rc = -ERR_NOENT;
+const char *swap_type = "disk";
+char swap_name[40];
+
+/* The first virtio-mmio window holding a block device (device id 2). */
+const struct pg_device_info *swap_find_disk(void)
+{
+	const struct pg_process_info *info = runtime_info();
+	for (unsigned long i = 0; i < info->ndevices && i < INFO_MAX_DEVICES; i++) {
+		const struct pg_device_info *d = &info->devices[i];
+		if (strcmp(d->kind, "virtio,mmio") != 0 || d->handle < 0)
+			continue;
+		if (pg_map(HANDLE_SELF, d->handle, PROBE_VA, RIGHT_READ) < 0)
+			continue;
+		volatile unsigned *w = (volatile unsigned *)(PROBE_VA + (d->base & 0xfff));
+		int blk = w[0] == 0x74726976 && w[2] == 2; /* "virt", VIRTIO_ID_BLOCK */
+		pg_unmap(HANDLE_SELF, PROBE_VA, PAGE);
+		if (blk)
+			return d;
+	}
+	return NULL;
+}
+
+void swapper_start(void)
+{
+	const struct pg_device_info *blk = swap_find_disk();
+	if (!blk) {
+		printf("console: no virtio-blk disk: no swap (memtest is refused)\n");
+		return;
+	}
+	snprintf(swap_name, sizeof swap_name, "virtio-blk@%#lx", (unsigned long)blk->base);
+	long boot = pg_must(pg_endpoint_create(), "console: endpoint_create");
+	long proc = spawn("swapper", PRIO_SWAPPER, boot);
+	if (proc < 0) {
+		printf("console: cannot start the swapper: %s\n", err_text(proc));
+		return;
+	}
+	struct pg_msg hello = pg_recv(boot);
+	if (hello.status < 0 || msg_label(hello) != PAGER_HELLO || msg_handle(hello) < 0) {
+		printf("console: the swapper did not announce its endpoint\n");
+		return;
+	}
+	swapper_ep = hello.handle;
+	pg_reply(MSG_INFO(0, 0, 0), 0, 0, 0, 0, HANDLE_NONE);
+	pg_handle_delete(boot);
+	/* Every virtio-mmio window and interrupt, as utest_swap.c does. */
+	const struct pg_process_info *info = runtime_info();
+	unsigned long slot = 0;
+	for (unsigned long i = 0; i < info->ndevices && i < INFO_MAX_DEVICES; i++) {
+		const struct pg_device_info *d = &info->devices[i];
+		if (strcmp(d->kind, "virtio,mmio") != 0)
+			continue;
+		struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV, 3, 1), d->base, d->size, slot, 0,
+					  d->handle);
+		if (m.status == 0 && d->irq_handle >= 0)
+			m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV_IRQ, 3, 1), 0, 0, slot, 0, d->irq_handle);
+		slot++;
+	}
+	unsigned long where, label;
+	swap_where_from_bootargs(&where, &label);
+	int policy_given;
+	unsigned long policy = swap_policy_from_bootargs(&policy_given);
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, SWAP_START_W0(0, policy), 0, where, label);
+	swap_rc = m.status < 0 ? m.status : (long)m.w[0];
+	if (swap_rc == 0 && m.w[3]) { /* a GPT partition of the disk (swap=...) */
+		size_t n = strlen(swap_name);
+		snprintf(swap_name + n, sizeof swap_name - n, "p%lu", m.w[3]);
+		swap_type = "partition";
+	}
+	if (swap_rc < 0)
+		printf("console: the swapper refused %s: %s\n", swap_name, err_text(swap_rc));
+}
+
+int swap_stats(struct swapstats *s)
+{
+	memset(s, 0, sizeof *s);
+	if (swap_rc < 0)
+		return -1;
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_STATS, 0, 0, 0, 0);
+	if (m.status < 0 || msg_label(m) != SWAP_STATS)
+		return -1;
+	s->pageins = m.w[0];
+	s->pageouts = m.w[1];
+	s->faults = m.w[2];
+	s->free = m.w[3] & 0xffffffffUL;
+	s->pool = m.w[3] >> 32;
+	m = ipc_call(swapper_ep, SWAP_SWAPINFO, 0, 0, 0, 0);
+	if (m.status < 0 || msg_label(m) != SWAP_SWAPINFO)
+		return -1;
+	s->used = m.w[0];
+	s->total = m.w[1];
+	s->bad = m.w[2];
+	s->kills = m.w[3];
+	return 0;
+}
+
+static unsigned long next_id = 1;
+
+static void kid_forget(struct kid *k)
+{
+	for (unsigned i = 0; i < k->nids; i++)
+		ipc_call(swapper_ep, SWAP_FORGET, k->ids[i], 0, 0, 0);
+	k->nids = 0;
+}
+
+long kid_start(struct kid *k, unsigned long size)
+{
+	*k = (struct kid){ .proc = HANDLE_NONE, .ep = HANDLE_NONE };
+	k->ep = pg_endpoint_create();
+	if (k->ep < 0)
+		return k->ep;
+	k->proc = spawn("child", PRIO_CHILD, k->ep);
+	if (k->proc < 0)
+		return k->proc;
+	struct pg_msg hello = pg_recv(k->ep);
+	if (hello.status < 0 || msg_label(hello) != CHILD_HELLO)
+		return -ERR_INVAL;
+	for (unsigned long off = 0; off < size; off += SWAPCLIENT_CHUNK) {
+		unsigned long len = size - off < SWAPCLIENT_CHUNK ? size - off : SWAPCLIENT_CHUNK, id = next_id++;
+		long given = pg_handle_mint(k->proc, RIGHT_READ | RIGHT_WRITE, 0);
+		if (given < 0)
+			return given;
+		struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_CLIENT, 3, 1), id, SWAPCLIENT_BASE + off, len,
+					  0, given);
+		pg_handle_delete(given);
+		if (m.status < 0)
+			return m.status;
+		if (msg_label(m) != SWAP_CLIENT)
+			return (long)m.w[0];
+		k->ids[k->nids++] = id;
+		long badged = pg_handle_mint(swapper_ep, RIGHT_WRITE, id);
+		if (badged < 0)
+			return badged;
+		long rc = pg_region_create(k->proc, SWAPCLIENT_BASE + off, len, RIGHT_READ | RIGHT_WRITE, badged, 0);
+		pg_handle_delete(badged);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+long kid_memtest(struct kid *k, unsigned long size, unsigned long seed, unsigned long how)
+{
+	(void)k; /* the child's call (CHILD_HELLO) is the one we answer */
+	return pg_reply(MSG_INFO(CMD_MEMTEST, 4, 0), SWAPCLIENT_BASE, size, seed, how, HANDLE_NONE);
+}
+
+long kid_end(struct kid *k, int kill)
+{
+	long status = k->proc;
+	if (k->proc >= 0) {
+		if (kill)
+			pg_object_destroy(k->proc);
+		status = pg_process_wait(k->proc);
+		kid_forget(k);
+		pg_handle_delete(k->proc);
+	}
+	if (k->ep >= 0)
+		pg_handle_delete(k->ep);
+	k->proc = k->ep = HANDLE_NONE;
+	return status;
+}
