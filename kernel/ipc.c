@@ -43,9 +43,10 @@ static void deliver(struct thread *to, const struct message *msg, uint32_t badge
  * then say what is wrong). */
 static struct handle *fast_endpoint(struct thread *self, long h, uint32_t right)
 {
-	if (h < 0 || h >= HANDLE_TABLE_SIZE)
+	struct process *p = self->proc;
+	if (h < 0 || (unsigned long)h >= p->handle_count)
 		return NULL;
-	struct handle *slot = &self->proc->handles[h];
+	struct handle *slot = &p->handles[h];
 	struct kobject *obj = slot->obj;
 	if (!obj || obj->dead || obj->type != KOBJ_ENDPOINT || !(slot->rights & right))
 		return NULL;

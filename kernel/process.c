@@ -1,6 +1,5 @@
 #include "kernel/process.h"
 
-#include <arch/kva.h>
 #include <arch/sbi.h>
 #include <pagoda/errno.h>
 
@@ -35,18 +34,17 @@ struct process *process_create(struct process *parent, const char *name, size_t 
 	p->as.root = PADDR_NONE;
 	ksnprintf(p->name, sizeof p->name, "%s", name);
 
-	paddr_t table = quota_frame_alloc(p);
-	if (table == PADDR_NONE || aspace_init(&p->as, p) < 0) {
-		if (table != PADDR_NONE)
-			quota_frame_free(p, table);
+	if (handle_table_init(p) < 0 || aspace_init(&p->as, p) < 0) {
+		handle_table_destroy(p); /* empty, if there is one */
 		p->exited = true; /* nothing to tear down but the object */
 		kobj_put(&p->obj);
 		*err = -ERR_NOMEM;
 		return NULL;
 	}
-	p->handles = pa_to_kva(table);
-	/* HANDLE_SELF: a reference to itself, broken again at exit. */
-	handle_install(p, &p->obj, RIGHT_ALL, 0);
+	/* HANDLE_SELF: a reference to itself, broken again at exit. The new
+	 * table has room: this cannot fail. */
+	if (handle_install(p, &p->obj, RIGHT_ALL, 0) != HANDLE_SELF)
+		panic("process_create: HANDLE_SELF of %s did not go in slot %d", p->name, HANDLE_SELF);
 	return p;
 }
 
@@ -123,12 +121,9 @@ void process_exit(struct process *p, long code)
 	/* Its endpoints die with it (whoever holds them learns -ERR_DEAD). */
 	for (struct endpoint *ep = p->endpoints; ep; ep = ep->owner_next)
 		kobj_destroy(&ep->obj);
-	for (long h = 0; h < HANDLE_TABLE_SIZE; h++)
-		if (p->handles[h].obj)
-			handle_clear(p, h);
+	/* Every handle goes, then the table (all its frames, however grown). */
+	handle_table_destroy(p);
 	aspace_destroy(&p->as);
-	quota_frame_free(p, kva_to_pa(p->handles));
-	p->handles = NULL;
 
 	if (!p->parent) {
 		/* The root task is the system: when it ends, so does the machine. */

@@ -70,7 +70,10 @@ struct process {
 	char name[24];
 	unsigned pid;
 	struct aspace as;
-	struct handle *handles;     /* one frame: HANDLE_TABLE_SIZE slots */
+	struct handle *handles;     /* handle_count slots (kernel/object.h), NULL once exited */
+	unsigned handle_count;      /* HANDLE_TABLE_MIN doubled 0+ times, <= HANDLE_TABLE_MAX */
+	unsigned handles_used;      /* slots in use */
+	unsigned handle_hint;       /* every slot below it is in use */
 	size_t quota_total, quota_used;
 	struct process *parent;     /* refunded the quota when we go (holds a ref) */
 	struct thread *threads;

@@ -17,9 +17,10 @@ long sys_handle_delete(struct user_context *ctx, long h)
 {
 	(void)ctx;
 	struct process *p = self_proc();
-	if (h < 0 || h >= HANDLE_TABLE_SIZE || !p->handles[h].obj)
+	if (!handle_slot(p, h))
 		return -ERR_BADHANDLE;
 	handle_clear(p, h); /* revoked (dead) handles are deleted the same way */
+	handle_table_trim(p); /* an emptied table gives memory back */
 	return 0;
 }
 
@@ -59,8 +60,9 @@ long sys_object_destroy(struct user_context *ctx, long h)
 static long create_object(enum kobj_type type, size_t size)
 {
 	struct process *p = self_proc();
-	if (!handle_has_room(p))
-		return -ERR_NOSPC;
+	long err = handle_reserve(p);
+	if (err)
+		return err;
 	struct kobject *obj = kobj_alloc(p, type, size);
 	if (!obj)
 		return -ERR_NOMEM;
@@ -187,6 +189,10 @@ long sys_reply_recv(struct user_context *ctx, long ep_h, unsigned long info, uns
 	struct handle *via = handle_lookup(self->proc, ep_h, KOBJ_ENDPOINT, RIGHT_READ, &err);
 	if (!via)
 		return err;
+	/* Take the endpoint now: the reply below may deliver a handle into our
+	 * own table (to a caller in this process) and grow it, moving via. */
+	struct endpoint *ep = (struct endpoint *)via->obj;
+	via = NULL;
 	struct message msg = { 0 };
 	struct thread *caller = self->reply_to;
 	const unsigned long words[MSG_WORDS] = { m0, m1, m2, m3 };
@@ -202,7 +208,6 @@ long sys_reply_recv(struct user_context *ctx, long ep_h, unsigned long info, uns
 			return err;
 		ipc_reply(self, &msg, false);
 	}
-	struct endpoint *ep = (struct endpoint *)via->obj;
 	ipc_recv(self, ep);
 	if (caller) {
 		/* The fast path: we blocked, so the caller gets the hart straight

@@ -47,10 +47,11 @@ long sys_frame_alloc(struct user_context *ctx, unsigned long order)
 	struct process *p = self_proc();
 	if (order > FRAME_ALLOC_MAX_ORDER)
 		return -ERR_RANGE;
-	if (!handle_has_room(p))
-		return -ERR_NOSPC;
+	long err = handle_reserve(p);
+	if (err)
+		return err;
 	struct frame_obj *f;
-	long err = frame_obj_create(p, (unsigned)order, &f);
+	err = frame_obj_create(p, (unsigned)order, &f);
 	if (err)
 		return err;
 	long h = handle_install(p, &f->obj, RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC | RIGHT_GRANT, 0);
@@ -117,11 +118,12 @@ long sys_process_spawn(struct user_context *ctx, uaddr_t image, unsigned long le
 		return -ERR_RANGE;
 	if (priority > PRIORITY_MAX)
 		return -ERR_RANGE;
-	struct handle *boot = NULL;
-	if (bootstrap != HANDLE_NONE && !(boot = handle_lookup(p, bootstrap, KOBJ_NONE, 0, &err)))
+	if (bootstrap != HANDLE_NONE && !handle_lookup(p, bootstrap, KOBJ_NONE, 0, &err))
 		return err;
-	if (!handle_has_room(p))
-		return -ERR_NOSPC;
+	if ((err = handle_reserve(p)))
+		return err;
+	/* Only now a pointer to the bootstrap slot: growing the table moves it. */
+	struct handle *boot = bootstrap != HANDLE_NONE ? handle_slot(p, bootstrap) : NULL;
 
 	/* Copy the image into kernel frames (charged while we use them). */
 	unsigned order = 0;
@@ -172,8 +174,8 @@ long sys_thread_create(struct user_context *ctx, unsigned long entry, unsigned l
 		return -ERR_INVAL;
 	if (priority > PRIORITY_MAX)
 		return -ERR_RANGE;
-	if (!handle_has_room(p))
-		return -ERR_NOSPC;
+	if ((err = handle_reserve(p)))
+		return err;
 	struct thread *t = thread_create(p, entry, sp, arg, 0, (unsigned)priority, &err);
 	if (!t)
 		return err;

@@ -97,7 +97,9 @@ static long lie(struct pp *pp, int which, const struct region *rg, const struct 
 	case LIE_NO_HANDLE:
 		return pg_reply(MSG_INFO(PAGER_MAP, 2, 0), f->page, rw, 0, 0, HANDLE_NONE);
 	case LIE_BAD_HANDLE:
-		return reply_map(HANDLE_TABLE_SIZE - 1, f->page, rw);
+		/* Never a handle: numbers stay below HANDLE_TABLE_MAX, however
+		 * far the table grows (an empty slot below it could fill). */
+		return reply_map(HANDLE_TABLE_MAX, f->page, rw);
 	case LIE_NOT_A_FRAME:
 		return reply_map(pp->ep, f->page, rw);
 	case LIE_FOREIGN_FRAME:

@@ -30,9 +30,20 @@
 #define MSG_LABEL(info) ((unsigned long)(info) >> MSG_LABEL_SHIFT)
 #define MSG_LENGTH(info) ((unsigned long)(info) & MSG_LENGTH_MASK)
 
-/* Handles are small integers indexing the caller's handle table. */
+/*
+ * Handles are small integers indexing the caller's handle table: always
+ * 0 <= h < HANDLE_TABLE_MAX, so HANDLE_TABLE_MAX (like any negative number)
+ * never names anything. A new handle takes the lowest free number; a number
+ * never changes while the handle lives. The table starts with 256 slots and
+ * the kernel doubles it, up to HANDLE_TABLE_MAX, when a handle is added to
+ * a full one; the larger table is charged to the process's quota. A call
+ * that would add a handle when the table cannot grow (HANDLE_TABLE_MAX in
+ * use, or no quota or memory for the doubled table) fails with
+ * -ERR_NOSPC and changes nothing; a handle received in a message is then
+ * reported as -ERR_NOSPC in place of its number.
+ */
 #define HANDLE_NONE (-1L)
-#define HANDLE_TABLE_SIZE 256
+#define HANDLE_TABLE_MAX 16384
 
 /* Rights on a handle. They can only be reduced (handle_mint, transfer). */
 #define RIGHT_READ (1UL << 0)  /* endpoint: recv; frame: map readable */
