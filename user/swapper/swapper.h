@@ -78,8 +78,12 @@ enum swap_policy_id { SWAP_POLICY_CLOCK = 0, SWAP_POLICY_FIFO = 1, SWAP_POLICY_R
 #define SWAP_START_W0(pool, policy) \
 	((unsigned long)(pool) | (unsigned long)(policy) << SWAP_POLICY_SHIFT)
 
-#define SWAP_DEFAULT_POOL 192 /* pages; a frame handle each (256-entry handle table) */
-#define SWAP_MAX_POOL 224
+/* Pool pages: the swapper holds a frame handle for each (its handle table
+ * grows with the pool, up to HANDLE_TABLE_MAX), and its quota must hold the
+ * frames: spawned with kernel/loader.h's SPAWN_DEFAULT_QUOTA (4 MiB), a
+ * pool much above 800 pages fails with -ERR_NOMEM. */
+#define SWAP_DEFAULT_POOL 192
+#define SWAP_MAX_POOL 4096 /* 16 MiB; uint16_t frame numbers (+ 1) still fit */
 #define SWAP_MIN_SLOTS 64     /* a smaller disk is refused */
 #define SWAP_MAX_SLOTS (1UL << 18) /* 1 GiB of swap at most is used */
 #define SWAP_MAX_CLIENTS 16
