@@ -142,16 +142,13 @@ static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, ui
 	kobj_get(&frame->obj);
 	/* A hart may have cached the old invalid entries (the privileged spec
 	 * allows it; QEMU does not): drop them. */
-	if (frame->size > 16 * PAGE_SIZE)
-		tlb_flush_asid(as->asid);
-	else
-		for (size_t off = 0; off < frame->size; off += PAGE_SIZE)
-			tlb_flush_page(as->asid, va + off);
+	tlb_flush_range(as->asid, va, frame->size);
 	return 0;
 }
 
-/* Unlinks rec from both lists, removes its PTEs, flushes, frees it. */
-static void mapping_remove(struct mapping *rec)
+/* Unlinks rec from both lists, removes its PTEs, frees it; flushes its
+ * pages from the TLB unless the caller flushes them with others (flush). */
+static void mapping_remove(struct mapping *rec, bool flush)
 {
 	struct aspace *as = rec->as;
 	struct mapping **pp;
@@ -164,8 +161,8 @@ static void mapping_remove(struct mapping *rec)
 
 	if (pt_unmap(as->root, rec->va, rec->frame->size) < 0)
 		panic("aspace: mapping at 0x%lx could not be unmapped", (unsigned long)rec->va);
-	for (size_t off = 0; off < rec->frame->size; off += PAGE_SIZE)
-		tlb_flush_page(as->asid, rec->va + off);
+	if (flush)
+		tlb_flush_range(as->asid, rec->va, rec->frame->size);
 	quota_refund(as->owner, kmem_charge_size(sizeof *rec));
 	struct frame_obj *frame = rec->frame;
 	kmem_free(rec);
@@ -190,17 +187,19 @@ long aspace_unmap(struct aspace *as, vaddr_t va, size_t size)
 		struct mapping *next = m->next_in_as;
 		if (m->va >= va && m->va + m->frame->size <= va + size) {
 			pages += (long)(m->frame->size / PAGE_SIZE);
-			mapping_remove(m);
+			mapping_remove(m, false);
 		}
 		m = next;
 	}
+	if (pages) /* one flush for the lot: a run of pages is one sfence.vma by ASID */
+		tlb_flush_range(as->asid, va, size);
 	return pages;
 }
 
 void frame_obj_unmap_all(struct frame_obj *frame)
 {
 	while (frame->maps)
-		mapping_remove(frame->maps);
+		mapping_remove(frame->maps, true);
 }
 
 void aspace_destroy(struct aspace *as)
@@ -209,7 +208,8 @@ void aspace_destroy(struct aspace *as)
 		return;
 	regions_destroy(as);
 	while (as->maps)
-		mapping_remove(as->maps);
+		mapping_remove(as->maps, false);
+	tlb_flush_asid(as->asid); /* one flush for every mapping just removed */
 	size_t free_before = frame_free_count();
 	pt_free_tables(as->root, 0, PT_ENTRIES / 2 - 1);
 	quota_refund(as->owner, (frame_free_count() - free_before) * PAGE_SIZE);
@@ -278,8 +278,7 @@ long aspace_protect(struct aspace *as, vaddr_t va, size_t size, uint32_t rights)
 				panic("aspace_protect: mapping at 0x%lx has a hole", (unsigned long)m->va);
 			off += leaf;
 		}
-		for (size_t off = 0; off < m->frame->size; off += PAGE_SIZE)
-			tlb_flush_page(as->asid, m->va + off);
+		tlb_flush_range(as->asid, m->va, m->frame->size);
 		pages += (long)(m->frame->size / PAGE_SIZE);
 	}
 	return pages;
@@ -293,8 +292,16 @@ void aspace_take_accessed_dirty(struct aspace *as, vaddr_t va, size_t pages, uin
 		out[i] = (uint8_t)(((state & PT_AD_ACCESSED) ? PAGE_ACCESSED : 0) |
 				   ((state & PT_AD_DIRTY) ? PAGE_DIRTY : 0));
 	}
-	for (size_t i = 0; i < pages; i++) {
+	size_t cleared = 0;
+	for (size_t i = 0; i < pages; i++)
 		if (pt_accessed_dirty(as->root, va + i * PAGE_SIZE, true))
-			tlb_flush_page(as->asid, va + i * PAGE_SIZE);
+			cleared++;
+	/* The hart must walk again to set A/D anew: flush what was cleared. */
+	if (cleared > TLB_FLUSH_RANGE_PAGES) {
+		tlb_flush_asid(as->asid);
+		return;
 	}
+	for (size_t i = 0; i < pages; i++)
+		if (out[i])
+			tlb_flush_page(as->asid, va + i * PAGE_SIZE);
 }

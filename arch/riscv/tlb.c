@@ -48,6 +48,16 @@ void tlb_flush_page(unsigned asid, vaddr_t va)
 	__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"((unsigned long)asid) : "memory");
 }
 
+void tlb_flush_range(unsigned asid, vaddr_t va, size_t size)
+{
+	if (size > TLB_FLUSH_RANGE_PAGES * PAGE_SIZE) {
+		tlb_flush_asid(asid);
+		return;
+	}
+	for (size_t off = 0; off < size; off += PAGE_SIZE)
+		tlb_flush_page(asid, va + off);
+}
+
 void tlb_switch_root(paddr_t root, unsigned asid)
 {
 	unsigned long satp = SATP_MODE_SV39 | (root >> 12);

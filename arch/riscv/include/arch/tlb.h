@@ -32,6 +32,16 @@ void tlb_flush_asid(unsigned asid);
 /* One page of address space asid. */
 void tlb_flush_page(unsigned asid, vaddr_t va);
 
+/* Above this many pages a range flush drops the whole address space
+ * instead: one sfence.vma rather than one per page (in QEMU each one
+ * empties its whole software TLB anyway). */
+#define TLB_FLUSH_RANGE_PAGES 16
+
+/* Every page of [va, va + size) of address space asid (va, size page
+ * aligned), or all of asid's entries when that is more than
+ * TLB_FLUSH_RANGE_PAGES pages. */
+void tlb_flush_range(unsigned asid, vaddr_t va, size_t size);
+
 /* Makes satp point at root with asid, flushing as the ASID width requires
  * (no ASIDs: full flush on every switch). */
 void tlb_switch_root(paddr_t root, unsigned asid);
