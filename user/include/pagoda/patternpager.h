@@ -55,7 +55,7 @@ enum pp_slot { PP_SLOT_FOREIGN, PP_SLOT_DEVICE, PP_SLOT_PROCESS, PP_SLOTS };
 /* The liar's lies, in order: each one and the error the kernel must give. */
 enum pp_lie {
 	LIE_NO_HANDLE,      /* PAGER_MAP without a handle: ERR_INVAL */
-	LIE_BAD_HANDLE,     /* an empty handle slot: ERR_BADHANDLE */
+	LIE_BAD_HANDLE,     /* a number no handle table reaches: ERR_BADHANDLE */
 	LIE_NOT_A_FRAME,    /* its own endpoint: ERR_INVAL */
 	LIE_FOREIGN_FRAME,  /* a frame another process allocated (PP_SLOT_FOREIGN): ERR_PERM */
 	LIE_DEVICE_FRAME,   /* a device window (PP_SLOT_DEVICE): ERR_PERM */
