@@ -38,5 +38,13 @@ struct swap_policy {
 extern const struct swap_policy clock_policy;  /* clock.c */
 extern const struct swap_policy fifo_policy;   /* fifo.c */
 extern const struct swap_policy random_policy; /* random.c */
+extern const struct swap_policy clockpro_policy; /* clockpro.c */
+
+/* CLOCK-Pro's state, for tests and reports: resident hot and cold pages,
+ * remembered non-resident ones (at most nframes), the cold-page target. */
+struct clockpro_census {
+	unsigned hot, cold, ghosts, cold_target;
+};
+void clockpro_census(struct clockpro_census *c);
 
 #endif

@@ -1,0 +1,428 @@
+/*
+ * Host tests for the swapper's replacement policies (user/swapper/clock.c,
+ * fifo.c, random.c, clockpro.c), the traces (traces.c) and the simulator
+ * with its Belady's optimal (tests/host/policysim.c).
+ *
+ * Policies are driven two ways: directly, with a fake environment whose
+ * accessed bits the test sets, and through the simulator on small traces
+ * written here, where a property (a hot page survives a scan, a page is
+ * forgotten) shows as a hit or a miss of one access. Where CLOCK-Pro is
+ * meant to differ from CLOCK, the test checks CLOCK does the opposite, so
+ * the scenario really tells the two apart.
+ */
+#include "tests/host/check.h"
+#include "tests/host/policysim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "user/swapper/swapper.h"
+
+/* ---- a fake environment: accessed bits the test controls ---------------- */
+
+static int abit[SWAP_MAX_POOL];
+
+static int fake_accessed(void *ctx, unsigned f)
+{
+	(void)ctx;
+	int a = abit[f];
+	abit[f] = 0;
+	return a;
+}
+
+static void fake_init(const struct swap_policy *p, unsigned nframes)
+{
+	memset(abit, 0, sizeof abit);
+	struct policy_env env = { .nframes = nframes, .accessed = fake_accessed };
+	if (p->init(&env) != 0)
+		check_failed(__FILE__, __LINE__, "init refused");
+}
+
+static unsigned npolicies;
+static const struct swap_policy *const *policies;
+
+/* ---- simulating hand-made traces ---------------------------------------------- */
+
+#define MAX_TRACE 4096
+static uint32_t buf[MAX_TRACE];
+static struct sim_trace tr = { .page = buf };
+
+static void tr_reset(void)
+{
+	tr.len = 0;
+	tr.npages = 0;
+}
+
+static void tr_add(uint32_t page)
+{
+	if (tr.len < MAX_TRACE)
+		buf[tr.len++] = page;
+	if (page >= tr.npages)
+		tr.npages = page + 1;
+}
+
+/* Faults of p (NULL: OPT) on the first n accesses of tr. */
+static long faults_upto(const struct swap_policy *p, size_t n, unsigned frames)
+{
+	struct sim_trace t = { .page = buf, .len = n, .npages = tr.npages };
+	return p ? sim_policy_faults(p, &t, frames) : sim_opt_faults(&t, frames);
+}
+
+/* Whether access number i of tr (0-based) faults under p. */
+static int misses_at(const struct swap_policy *p, size_t i, unsigned frames)
+{
+	return faults_upto(p, i + 1, frames) - faults_upto(p, i, frames) == 1;
+}
+
+/* ---- OPT ------------------------------------------------------------------------ */
+
+static void t_opt_textbook(void)
+{
+	/* 1,2,3,4,1,2,5,1,2,3,4,5: with 3 frames OPT faults on 1,2,3,4,5,3,4
+	 * (evicting 3, then 4, then 1) = 7; with 4 frames on 1,2,3,4,5,4 = 6. */
+	static const uint32_t seq[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
+	tr_reset();
+	for (unsigned i = 0; i < 12; i++)
+		tr_add(seq[i]);
+	CHECK_EQ(faults_upto(NULL, 12, 3), 7);
+	CHECK_EQ(faults_upto(NULL, 12, 4), 6);
+	CHECK_EQ(faults_upto(NULL, 12, 5), 5); /* every page fits: first touches only */
+	CHECK_EQ(faults_upto(NULL, 12, 1), 12); /* no two neighbours are equal */
+	/* The same string shows Belady's anomaly with FIFO when each fault
+	 * evicts one page: 9 faults with 3 frames, 10 with 4. */
+	sim_cluster = 1;
+	long f3 = faults_upto(&fifo_policy, 12, 3), f4 = faults_upto(&fifo_policy, 12, 4);
+	sim_cluster = SIM_CLUSTER;
+	CHECK_EQ(f3, 9);
+	CHECK_EQ(f4, 10);
+}
+
+static void t_opt_lower_bound(void)
+{
+	/* On every trace and pool size, no policy beats OPT, and every policy
+	 * faults at least once per distinct page and at most once per access. */
+	for (int id = 0; id < TRACE_COUNT; id++) {
+		struct sim_trace t;
+		CHECK(sim_trace_load(&t, id, 64) == 0);
+		char *seen = calloc(t.npages, 1);
+		long distinct = 0;
+		for (size_t i = 0; i < t.len; i++)
+			if (!seen[t.page[i]]++)
+				distinct++;
+		free(seen);
+		for (unsigned frames = 16; frames <= 128; frames += 16) {
+			long opt = sim_opt_faults(&t, frames);
+			if (opt < distinct || opt > (long)t.len)
+				check_failed(__FILE__, __LINE__, "OPT outside [distinct, length]");
+			for (unsigned p = 0; p < npolicies; p++) {
+				long f = sim_policy_faults(policies[p], &t, frames);
+				if (f < opt || f > (long)t.len)
+					check_failed(__FILE__, __LINE__, policies[p]->name);
+			}
+		}
+		sim_trace_free(&t);
+		if (check_failing())
+			return;
+	}
+}
+
+/* ---- every policy ------------------------------------------------------------- */
+
+static void t_empty(void)
+{
+	for (unsigned p = 0; p < npolicies; p++) {
+		fake_init(policies[p], 16);
+		CHECK(policies[p]->pick_victim() == -1);
+		for (unsigned f = 0; f < 16; f++)
+			policies[p]->page_added(f, 1ULL << 32 | f);
+		for (unsigned f = 0; f < 16; f++)
+			policies[p]->page_removed(f);
+		CHECK(policies[p]->pick_victim() == -1);
+		struct policy_env bad = { .nframes = SWAP_MAX_POOL + 1, .accessed = fake_accessed };
+		CHECK(policies[p]->init(&bad) < 0);
+		bad.nframes = 0;
+		CHECK(policies[p]->init(&bad) < 0);
+	}
+}
+
+static void t_removed_not_victim(void)
+{
+	/* A client going away takes back frames the policy did not name: they
+	 * must never be named afterwards, until added again. */
+	for (unsigned p = 0; p < npolicies; p++) {
+		const struct swap_policy *pol = policies[p];
+		fake_init(pol, 32);
+		for (unsigned f = 0; f < 32; f++) {
+			pol->page_added(f, 1ULL << 32 | f);
+			abit[f] = 1;
+		}
+		pol->page_removed(3);
+		pol->page_removed(17);
+		pol->page_removed(17); /* twice: harmless */
+		for (unsigned k = 0; k < 30; k++) {
+			long v = pol->pick_victim();
+			if (v < 0 || v >= 32 || v == 3 || v == 17)
+				check_failed(__FILE__, __LINE__, pol->name);
+			if (check_failing())
+				return;
+			pol->page_removed((unsigned)v);
+		}
+		CHECK(pol->pick_victim() == -1);
+		pol->page_added(17, 2ULL << 32 | 17);
+		CHECK(pol->pick_victim() == 17);
+	}
+}
+
+static void t_second_chance(void)
+{
+	/* Frames 0..3 added in order, frame 0 used since: CLOCK passes it
+	 * (clearing its bit) and takes 1; FIFO takes 0 all the same. */
+	fake_init(&clock_policy, 4);
+	for (unsigned f = 0; f < 4; f++)
+		clock_policy.page_added(f, f);
+	abit[0] = 1;
+	CHECK_EQ(clock_policy.pick_victim(), 1);
+	CHECK_EQ(abit[0], 0);
+	clock_policy.page_removed(1);
+	/* Every page used: a full turn clears all, then the first is taken. */
+	abit[0] = abit[2] = abit[3] = 1;
+	CHECK_EQ(clock_policy.pick_victim(), 2);
+
+	fake_init(&fifo_policy, 4);
+	for (unsigned f = 0; f < 4; f++)
+		fifo_policy.page_added(f, f);
+	abit[0] = 1;
+	CHECK_EQ(fifo_policy.pick_victim(), 0);
+	CHECK_EQ(abit[0], 1); /* never looked at */
+	fifo_policy.page_removed(0);
+	fifo_policy.page_added(0, 9); /* back in: now the newest */
+	CHECK_EQ(fifo_policy.pick_victim(), 1);
+}
+
+static void t_policies_repeat(void)
+{
+	/* Same trace, same pool: same faults (random has a fixed seed). */
+	struct sim_trace t;
+	CHECK(sim_trace_load(&t, TRACE_ZIPF, 64) == 0);
+	for (unsigned p = 0; p < npolicies; p++) {
+		long a = sim_policy_faults(policies[p], &t, 64);
+		long b = sim_policy_faults(policies[p], &t, 64);
+		if (a < 0 || a != b)
+			check_failed(__FILE__, __LINE__, policies[p]->name);
+	}
+	sim_trace_free(&t);
+}
+
+/* ---- CLOCK-Pro ------------------------------------------------------------------ */
+
+#define FRAMES 32
+#define FRESH_BASE 1000 /* pages from here on: a scan, each touched once */
+
+static uint32_t fresh_page;
+
+static void scan(unsigned n)
+{
+	while (n--)
+		tr_add(fresh_page++);
+}
+
+/* A hot set of 12 pages (0..11), used again and again after the pool has
+ * filled with other pages, then a one-time scan 8 times the pool, then the
+ * hot set once more: CLOCK-Pro keeps all of it, CLOCK loses all of it. */
+static void t_scan_resistance(void)
+{
+	tr_reset();
+	fresh_page = FRESH_BASE;
+	scan(2 * FRAMES); /* fill the pool: the hot set is judged, not a warm-up */
+	for (unsigned round = 0; round < 12; round++)
+		for (uint32_t p = 0; p < 12; p++)
+			tr_add(p);
+	scan(8 * FRAMES);
+	size_t last = tr.len;
+	for (uint32_t p = 0; p < 12; p++)
+		tr_add(p);
+	long cp = faults_upto(&clockpro_policy, tr.len, FRAMES) -
+		  faults_upto(&clockpro_policy, last, FRAMES);
+	long ck = faults_upto(&clock_policy, tr.len, FRAMES) -
+		  faults_upto(&clock_policy, last, FRAMES);
+	CHECK_EQ(cp, 0);
+	CHECK_EQ(ck, 12);
+}
+
+/* Page X is used once, then again while in its test period (a few other
+ * pages later), then a long scan; X comes through it (it became hot). A page
+ * used only once before the scan (Y) does not. */
+static void t_test_period_hit(void)
+{
+	tr_reset();
+	fresh_page = FRESH_BASE;
+	const uint32_t X = 500, Y = 501;
+	scan(2 * FRAMES);
+	for (unsigned k = 0; k < 6; k++) {
+		tr_add(X);
+		scan(4);
+	}
+	tr_add(Y);
+	scan(8 * FRAMES);
+	size_t x_at = tr.len;
+	tr_add(X);
+	tr_add(Y);
+	CHECK(!misses_at(&clockpro_policy, x_at, FRAMES));
+	CHECK(misses_at(&clockpro_policy, x_at + 1, FRAMES));
+	CHECK(misses_at(&clock_policy, x_at, FRAMES));
+	struct clockpro_census c;
+	clockpro_census(&c);
+	CHECK(c.hot > 0 && c.hot + c.cold <= FRAMES && c.cold_target <= FRAMES);
+}
+
+/* A page evicted in its test period is remembered (its next fault makes it
+ * hot) only while fewer than nframes other ghosts came after it: P returns
+ * soon after its eviction and survives a scan; Q returns after far more than
+ * nframes other evictions, comes back cold, and the scan takes it. */
+static void t_history_bounded(void)
+{
+	tr_reset();
+	fresh_page = FRESH_BASE;
+	const uint32_t P = 600, Q = 601;
+	scan(2 * FRAMES);
+	for (unsigned k = 0; k < 3; k++) { /* used often: a hot set to demote from */
+		for (uint32_t p = 0; p < FRAMES / 2; p++)
+			tr_add(p);
+		scan(8);
+	}
+	tr_add(P);
+	tr_add(Q);
+	scan(FRAMES / 2); /* P and Q evicted, P's ghost kept */
+	tr_add(P);
+	scan(4 * FRAMES); /* Q's ghost forgotten */
+	tr_add(Q);
+	scan(8 * FRAMES);
+	size_t at = tr.len;
+	tr_add(P);
+	tr_add(Q);
+	CHECK(!misses_at(&clockpro_policy, at, FRAMES));
+	CHECK(misses_at(&clockpro_policy, at + 1, FRAMES));
+	/* However long the run, the ghosts stay within the pool's size. */
+	tr_reset();
+	fresh_page = FRESH_BASE;
+	for (unsigned k = 0; k < 40; k++) {
+		tr_add(k % 4); /* a few pages used often enough to be promoted */
+		scan(50);
+	}
+	CHECK(faults_upto(&clockpro_policy, tr.len, FRAMES) > 0);
+	struct clockpro_census c;
+	clockpro_census(&c);
+	CHECK(c.ghosts > 0 && c.ghosts <= FRAMES);
+}
+
+static void t_clockpro_client_gone(void)
+{
+	/* A ghost hit whose page goes away before the promotion, and hot pages
+	 * taken back: the policy goes on naming only resident frames. */
+	const struct swap_policy *p = &clockpro_policy;
+	fake_init(p, 16);
+	for (unsigned f = 0; f < 16; f++) {
+		p->page_added(f, 1ULL << 32 | f);
+		abit[f] = 1;
+	}
+	long v = p->pick_victim();
+	CHECK(v >= 0 && v < 16);
+	p->page_removed((unsigned)v);
+	p->page_added((unsigned)v, 1ULL << 32 | (unsigned)v); /* a ghost hit */
+	p->page_removed((unsigned)v);                       /* and gone at once */
+	p->page_removed(0);                                 /* a hot page, gone */
+	unsigned named = 0;
+	for (long w; (w = p->pick_victim()) >= 0; named++) {
+		CHECK(w < 16 && w != v && w != 0);
+		p->page_removed((unsigned)w);
+	}
+	CHECK_EQ(named, 14);
+	struct clockpro_census c;
+	clockpro_census(&c);
+	CHECK_EQ(c.hot + c.cold, 0);
+}
+
+/* ---- traces ----------------------------------------------------------------------- */
+
+static void t_traces(void)
+{
+	static struct trace_gen a, b;
+	static const unsigned mems[] = { 1, 16, 100, 128, 1024, 5000 };
+	for (int id = 0; id < TRACE_COUNT; id++) {
+		CHECK_EQ(trace_lookup(trace_name(id)), id);
+		for (unsigned m = 0; m < sizeof mems / sizeof mems[0]; m++) {
+			unsigned n = trace_pages(id, mems[m]);
+			unsigned long len = trace_length(id, mems[m]), i = 0;
+			CHECK(n > 0 && n <= TRACE_MAX_PAGES && len > 0);
+			trace_start(&a, id, mems[m]);
+			trace_start(&b, id, mems[m]);
+			for (long p; (p = trace_next(&a)) >= 0; i++) {
+				if (p >= n || p != trace_next(&b))
+					check_failed(__FILE__, __LINE__, trace_name(id));
+				if (check_failing())
+					return;
+			}
+			CHECK_EQ(i, len);
+			CHECK(trace_next(&b) == -1 && trace_next(&a) == -1);
+		}
+	}
+	CHECK(trace_lookup("nope") == -1 && trace_lookup("loo") == -1 && trace_lookup(NULL) == -1);
+	CHECK(trace_name(TRACE_COUNT) == NULL && trace_pages(TRACE_COUNT, 128) == 0);
+	trace_start(&a, TRACE_COUNT, 128);
+	CHECK(trace_next(&a) == -1);
+}
+
+static void t_trace_shapes(void)
+{
+	/* The shapes traces.h promises, for M = 128. */
+	struct sim_trace t;
+	CHECK(sim_trace_load(&t, TRACE_LOOP, 128) == 0);
+	for (size_t i = 0; i < t.len; i++)
+		CHECK(t.page[i] == i % 144);
+	sim_trace_free(&t);
+
+	CHECK(sim_trace_load(&t, TRACE_SEQSCAN, 128) == 0);
+	unsigned *count = calloc(t.npages, sizeof *count);
+	for (size_t i = 0; i < t.len; i++)
+		count[t.page[i]]++;
+	for (unsigned p = 64; p < t.npages; p++) /* each scan page exactly once */
+		CHECK(count[p] == 1);
+	for (unsigned p = 0; p < 64; p++) /* 6 * 512 hot accesses over 64 pages */
+		CHECK(count[p] > 20);
+	free(count);
+	sim_trace_free(&t);
+
+	CHECK(sim_trace_load(&t, TRACE_ZIPF, 128) == 0);
+	count = calloc(t.npages, sizeof *count);
+	for (size_t i = 0; i < t.len; i++)
+		count[t.page[i]]++;
+	/* Page 0 has weight 1/H(512) = 15% of 5120: about 750, page 1 half. */
+	CHECK(count[0] > 600 && count[0] < 900 && count[1] > 280 && count[1] < 480);
+	free(count);
+	sim_trace_free(&t);
+
+	CHECK(sim_trace_load(&t, TRACE_SHIFT, 128) == 0);
+	for (size_t i = 0; i < t.len; i++) { /* phase i/1280 uses [48 * phase, +96) */
+		unsigned lo = (unsigned)(i / 1280) * 48;
+		CHECK(t.page[i] >= lo && t.page[i] < lo + 96);
+	}
+	sim_trace_free(&t);
+}
+
+int main(void)
+{
+	policies = sim_policies(&npolicies);
+	run_test("POL-001", "OPT on the textbook string: 7 faults with 3 frames, 6 with 4; FIFO's anomaly", t_opt_textbook);
+	run_test("POL-002", "no policy beats OPT on any trace or pool size; faults within [distinct, length]", t_opt_lower_bound);
+	run_test("POL-003", "every policy: -1 with nothing resident; init refuses 0 and too many frames", t_empty);
+	run_test("POL-004", "every policy: frames taken back without being named are never named", t_removed_not_victim);
+	run_test("POL-005", "CLOCK gives a used page a second chance (clearing its bit); FIFO does not", t_second_chance);
+	run_test("POL-006", "every policy repeats exactly on the same trace", t_policies_repeat);
+	run_test("POL-007", "CLOCK-Pro: a one-time scan leaves the hot set resident (CLOCK loses it)", t_scan_resistance);
+	run_test("POL-008", "CLOCK-Pro: a page used again in its test period turns hot and outlives a scan", t_test_period_hit);
+	run_test("POL-009", "CLOCK-Pro: ghosts are remembered, at most nframes of them, then forgotten", t_history_bounded);
+	run_test("POL-010", "CLOCK-Pro: pages taken back (a ghost hit, a hot page) are never named", t_clockpro_client_gone);
+	run_test("POL-011", "traces: same pages every run, within their universe and length, names", t_traces);
+	run_test("POL-012", "traces: loop, seqscan, zipf and shift have the shapes traces.h gives", t_trace_shapes);
+	return test_summary();
+}
