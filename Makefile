@@ -151,6 +151,7 @@ include tests/host/elf_test.mk
 include tests/host/cpio_test.mk
 include tests/host/virtqueue_test.mk
 include tests/host/gpt_test.mk
+include tests/host/policy_test.mk
 include board/board.mk
 include scripts/bench.mk
 
@@ -190,11 +191,11 @@ $(FUZZ_BINS):
 fuzz: deps $(FUZZ_BINS) $(FDT_TEST_DTBS) $(ELF_TEST_FIXTURES) $(GPT_TEST_FIXTURES) $(INITRD)
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-test-host: $(HOST_TEST_BINS)
+test-host: $(HOST_TEST_BINS) $(POLICY_HOST_BINS)
 test-boot: all
 
 test: deps
-	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(FUZZ_BINS) $(FDT_TEST_DTBS) \
+	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(POLICY_HOST_BINS) $(FUZZ_BINS) $(FDT_TEST_DTBS) \
 		$(ELF_TEST_FIXTURES) $(GPT_TEST_FIXTURES) $(UBOOT_TEST_IMAGES)
 	@scripts/run-tests.sh
 

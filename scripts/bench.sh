@@ -2,7 +2,10 @@
 # make bench: boots Pagoda with the boot argument "bench" under
 # `qemu -icount shift=0` (instruction counts exact and repeatable), collects
 # the "bench: NAME VALUE UNIT" lines, adds the figures measured from outside
-# (boot_instructions, kernel_size, kernel_text), writes build/bench/results.csv
+# (boot_instructions, kernel_size, kernel_text), boots BENCH_SWAP_RUNS more
+# times without -icount for the swap throughput (wall time, medians), runs
+# scripts/bench-policies.sh (replacement policies against OPT, plots),
+# writes build/bench/results.csv
 # and prints the figures, then a table against the targets of issue 6.
 # Methodology: docs/bench.md. Builds nothing: `make bench` runs `all` first.
 #
@@ -112,6 +115,10 @@ for name in $SWAP_FIGURES; do
 	echo "$name: $values" >> "$OUT/swap-runs.txt"
 done
 
+# ---- replacement policies: the host simulator against OPT, with plots ----------
+
+scripts/bench-policies.sh > "$OUT/policies-table.txt" || die "the replacement-policy figures failed"
+
 # ---- boot_instructions: kernel entry to the first user instruction ---------
 # QEMU halted at reset with a gdb stub; hardware breakpoints at the kernel's
 # entry (where the boot log says it was loaded; the MMU is off there) and at
@@ -171,7 +178,7 @@ done
 # ---- figures measured from the build -----------------------------------------
 
 {
-	cat "$OUT/run1.txt" "$OUT/swap.txt"
+	cat "$OUT/run1.txt" "$OUT/swap.txt" "$OUT/policies.txt"
 	echo "bench: kernel_size $(stat -c %s "$BUILD/Image") bytes"
 	# Berkeley "text": code plus read-only data (.text, .rodata, the symbol table).
 	echo "bench: kernel_text $("${CROSS}size" "$BUILD/pagoda.elf" | awk 'NR == 2 { print $1 }') bytes"
@@ -207,4 +214,6 @@ if [ "$identical" = yes ]; then
 else
 	echo "NOT identical across the $RUNS boots (see the warnings above); the table shows run 1."
 fi
+cat "$OUT/policies-table.txt"
+echo
 echo "Swap figures: wall time, the median of $SWAP_RUNS boots ($OUT/swap-runs.txt has each)."

@@ -58,9 +58,18 @@ USER_LIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c use
 USER_SHARED_SRCS := kernel/cpio.c kernel/elf.c kernel/errmsg.c
 USER_DRIVER_SRCS := drivers/virtio/virtio_mmio.c drivers/virtio/virtqueue.c drivers/virtio/virtio_blk.c \
 	drivers/gpt.c drivers/block_part.c
+# The policy-comparison traces (the host simulator uses them too), so any
+# program can replay one through the swapper (the child's CMD_REPLAY).
+USER_TRACE_SRCS := user/swapper/traces.c
+USER_TRACE_OBJS := $(BUILD)/user/shared/traces.c.o
 USER_SHARED_OBJS := $(patsubst kernel/%,$(BUILD)/user/shared/%.o,$(USER_SHARED_SRCS))
 USER_DRIVER_OBJS := $(patsubst drivers/%,$(BUILD)/user/drivers/%.o,$(USER_DRIVER_SRCS))
-USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(USER_LIB_SRCS)) $(USER_SHARED_OBJS) $(USER_DRIVER_OBJS)
+USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(USER_LIB_SRCS)) $(USER_SHARED_OBJS) \
+	$(USER_DRIVER_OBJS) $(USER_TRACE_OBJS)
+
+$(USER_TRACE_OBJS): $(USER_TRACE_SRCS)
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -c $< -o $@
 
 $(USER_SHARED_OBJS): $(BUILD)/user/shared/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
@@ -76,7 +85,8 @@ $(USER_LIB): $(USER_LIB_OBJS)
 
 # ---- programs --------------------------------------------------------------
 
-user_srcs = $(sort $(wildcard user/$(1)/*.c user/$(1)/*.S))
+# (traces.c goes into libpagoda instead: see USER_TRACE_SRCS.)
+user_srcs = $(filter-out $(USER_TRACE_SRCS),$(sort $(wildcard user/$(1)/*.c user/$(1)/*.S)))
 user_objs = $(patsubst user/%,$(BUILD)/user/%.o,$(call user_srcs,$(1)))
 
 # libpagoda goes in whole: its sbrk, abort and __assert_func must win over
@@ -92,7 +102,7 @@ USER_ELFS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGRAMS))
 USER_OBJS := $(USER_CRT0) $(USER_LIB_OBJS) $(foreach p,$(USER_PROGRAMS),$(call user_objs,$(p)))
 
 # Static pattern rules: they take precedence over the kernel's $(BUILD)/%.c.o.
-$(filter-out $(USER_SHARED_OBJS) $(USER_DRIVER_OBJS),$(filter %.c.o,$(USER_OBJS))): $(BUILD)/user/%.c.o: user/%.c | $(GEN_SYSCALL_FILES)
+$(filter-out $(USER_SHARED_OBJS) $(USER_DRIVER_OBJS) $(USER_TRACE_OBJS),$(filter %.c.o,$(USER_OBJS))): $(BUILD)/user/%.c.o: user/%.c | $(GEN_SYSCALL_FILES)
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -c $< -o $@
 

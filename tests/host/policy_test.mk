@@ -9,6 +9,7 @@ POLICY_SRCS := user/swapper/clock.c user/swapper/fifo.c user/swapper/random.c \
 POLICY_HDRS := user/swapper/policy.h user/swapper/swapper.h user/swapper/traces.h \
 	tests/host/policysim.h
 POLICY_TEST_SRCS := tests/host/policy_test.c tests/host/check.c $(POLICY_SRCS)
+POLICY_HOST_BINS := $(BUILD)/host/policy_test $(BUILD)/host/policysim
 POLICY_HOST_FLAGS := -std=c11 -g -Wall -Wextra -Werror -I. -Ikernel/uapi
 
 $(BUILD)/host/policy_test: $(POLICY_TEST_SRCS) $(POLICY_HDRS) tests/host/check.h tests/host/policy_test.mk

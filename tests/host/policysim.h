@@ -15,12 +15,8 @@
 #include "user/swapper/swapper.h"
 #include "user/swapper/traces.h"
 
-/* Victims main.c asks for per reclaim. */
-#ifdef SWAP_CLUSTER
+/* Victims main.c asks for per reclaim (one constant for both). */
 #define SIM_CLUSTER SWAP_CLUSTER
-#else
-#define SIM_CLUSTER 8
-#endif
 #define SIM_MAX_CLUSTER 64
 
 /* What-ifs, for experiments only (the real swapper is the defaults):

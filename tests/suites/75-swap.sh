@@ -11,8 +11,11 @@ SWAP_DISK="-drive file=$BUILD/SWAP.img,format=raw,if=none,id=hd0 -device virtio-
 # A fresh, zeroed disk: the swapper writes its header and swaps to it.
 rm -f "$BUILD/SWAP.img"
 truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
-boot_test SWAP-001 "swaptest on a zeroed 32 MiB disk: every U-SWAP test passes" -i -u -t 120 -m 128M \
-	-a "swaptest" -q "$SWAP_DISK" \
+# The swapper's closing summary shows read-ahead at work (sequential verify).
+boot_test SWAP-001 "swaptest on a zeroed 32 MiB disk: every U-SWAP test passes, reading ahead" \
+	-i -u -t 120 -m 128M -a "swaptest" -q "$SWAP_DISK" \
+	-e '^swapper: pool [0-9]+ frames .* [0-9]+ page-ins \([1-9][0-9]* read ahead\)' \
+	-e '^swapper: pool of [0-9]+ frames, policy clockpro, read-ahead 16 pages$' \
 	-e '^swapper: swapping to virtio-blk@' -e '^PASS U-SWAP-003 ' -e '^4 passed, 0 failed' \
 	-e 'pagoda: init exited with status 0'
 
@@ -48,9 +51,10 @@ boot_test SWAP-005 "swaptest with 64 swap slots: out of swap kills the biggest c
 	-e '^PASS U-SWAP-006 ' -e 'pagoda: init exited with status 0'
 
 # The replacement policy behind struct swap_policy (issue 7): one short
-# boot per other policy, U-SWAP-001/002 only (the "swappolicy=" boot
-# argument, passed to SWAP_START), each on a fresh disk.
-for pol in fifo random; do
+# boot per policy other than the default (CLOCK-Pro, which SWAP-001 runs),
+# U-SWAP-001/002 only (the "swappolicy=" boot argument, passed to
+# SWAP_START), each on a fresh disk.
+for pol in clock fifo random; do
 	rm -f "$BUILD/SWAP.img"
 	truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
 	boot_test "SWAP-POLICY-$pol" "swaptest with swappolicy=$pol: U-SWAP-001/002 pass" \
@@ -58,3 +62,29 @@ for pol in fifo random; do
 		-e "^swapper: pool of [0-9]+ frames, policy $pol, read-ahead [0-9]+ pages\$" -e '^PASS U-SWAP-002 ' \
 		-e '^3 passed, 0 failed' -e 'pagoda: init exited with status 0'
 done
+
+# The policy simulator is the swapper (docs/bench.md, "Replacement
+# policies"): a trace replayed through the real swapper in QEMU, with the
+# pool at the trace's memory size and read-ahead off (every fault is then a
+# miss of the policy), takes exactly the faults tests/host/policysim
+# predicts for the same policy, trace and pool, and every page reads back
+# its own stamp.
+REPLAY_MEM=128
+for pol in clock clockpro; do
+	for trace in loop zipf; do
+		id="SWAP-REPLAY-$pol-$trace"
+		desc="replay $trace ($REPLAY_MEM frames, $pol) in QEMU: the faults the simulator predicts"
+		if ! expect=$("$BUILD/host/policysim" --trace "$trace" --policy "$pol" --mem "$REPLAY_MEM"); then
+			fail "$id" "$desc" "policysim failed: $expect"
+			continue
+		fi
+		rm -f "$BUILD/SWAP.img"
+		truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
+		boot_test "$id" "$desc" -i -t 90 -m 128M \
+			-a "swappolicy=$pol swappool=$REPLAY_MEM swapra=1 cmds=replay_$trace" -q "$SWAP_DISK" \
+			-e "^swapper: pool of $REPLAY_MEM frames, policy $pol, read-ahead 1 pages\$" \
+			-e "^replay: $trace on $REPLAY_MEM frames: [0-9]+ accesses, $expect faults, [0-9]+ page-ins, [0-9]+ page-outs, 0 wrong pages\$" \
+			-e 'pagoda: init exited with status 0'
+	done
+done
+unset REPLAY_MEM pol trace id desc expect

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "user/swapper/traces.h"
+
 const char *progname = "child";
 
 typedef void (*code_fn)(void);
@@ -162,6 +164,30 @@ static int memtest(long ep, unsigned long base, unsigned long size, unsigned lon
 	return bad > 0x7fffffffUL ? 0x7fffffff : (int)bad;
 }
 
+/* CMD_REPLAY: what page p of a replay holds once touched. */
+static inline unsigned long replay_stamp(unsigned long p)
+{
+	return p * 0x9e3779b97f4a7c15UL ^ 0x7265706c6179UL;
+}
+
+static int replay(unsigned long base, unsigned long trace, unsigned long mem)
+{
+	static struct trace_gen g; /* 16 KiB: not on the stack */
+	static uint8_t touched[TRACE_MAX_PAGES / 8];
+	unsigned long bad = 0;
+	trace_start(&g, (enum trace_id)trace, (unsigned)mem);
+	for (long p; (p = trace_next(&g)) >= 0;) {
+		volatile unsigned long *w = (volatile unsigned long *)(base + (unsigned long)p * 4096);
+		if (touched[p / 8] & (1u << (p % 8))) {
+			bad += *w != replay_stamp((unsigned long)p);
+		} else {
+			*w = replay_stamp((unsigned long)p);
+			touched[p / 8] |= (uint8_t)(1u << (p % 8));
+		}
+	}
+	return bad > 0x7fffffffUL ? 0x7fffffff : (int)bad;
+}
+
 /* Receives a handle, then reports what it may and may not do with it. */
 static void check_handle(long ep)
 {
@@ -242,6 +268,8 @@ int main(void)
 		return serve_mem(ep);
 	case CMD_MEMTEST:
 		return memtest(ep, arg, cmd.w[1], cmd.w[2], cmd.w[3]);
+	case CMD_REPLAY:
+		return replay(arg, cmd.w[1], cmd.w[2]);
 	}
 	return 101;
 }

@@ -7,6 +7,8 @@
  *   memtest SIZE     one child whose SIZE of memory the swapper serves
  *                    writes every word of every page, then verifies all
  *   memtest4 SIZE    four such children at once (4 x SIZE in all)
+ *   swapbench SIZE   disk and swap throughput (make bench; swapbench.c)
+ *   replay TRACE     a replacement-policy trace through the swapper
  *   vmstat [N]       page-ins, page-outs, faults, free frames; N lines ~1 s
  *                    apart (the first since boot, the others per interval)
  *   free             RAM (the kernel's frames, the swapper's pool), swap
@@ -41,14 +43,7 @@
 
 static int bootarg_cmds(const char **start, size_t *len)
 {
-	const char *args = runtime_info()->bootargs;
-	for (const char *p = args; (p = strstr(p, "cmds=")); p++)
-		if (p == args || p[-1] == ' ') {
-			*start = p + 5;
-			*len = strcspn(*start, " ");
-			return 1;
-		}
-	return 0;
+	return (*start = bootarg_value("cmds=", len)) != NULL;
 }
 
 int console_wanted(void)
@@ -210,6 +205,7 @@ static void help(void)
 	       "  memtest SIZE     a child writes SIZE (256K, 4M, 16M...) of swapped memory, verifies it\n"
 	       "  memtest4 SIZE    four such children at once\n"
 	       "  swapbench SIZE   disk and swap throughput (make bench; SIZE like 32M)\n"
+	       "  replay TRACE     a policy-comparison trace through the swapper: its faults\n"
 	       "  vmstat [N]       paging counters; N lines about 1 s apart (then per interval)\n"
 	       "  free             memory and swap, in KiB\n"
 	       "  swapon -s        swap devices\n"
@@ -236,7 +232,9 @@ static int run(char *line)
 			swapbench(size);
 		else
 			printf("usage: swapbench SIZE (make bench's swap throughput; like 32M)\n");
-	} else if (!strcmp(argv[0], "vmstat"))
+	} else if (!strcmp(argv[0], "replay"))
+		replay(argv[1]);
+	else if (!strcmp(argv[0], "vmstat"))
 		vmstat(argv[1]);
 	else if (!strcmp(argv[0], "free"))
 		free_cmd();

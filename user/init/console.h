@@ -24,5 +24,8 @@ int console_run(void);
 /* swapbench.c: the console's "swapbench SIZE" (make bench's swap
  * throughput figures); SIZE in bytes, a page multiple. */
 void swapbench(unsigned long size);
+/* swapbench.c: the console's "replay TRACE" (a policy-comparison trace
+ * replayed through the swapper; prints its faults). */
+void replay(const char *trace);
 
 #endif

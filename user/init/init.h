@@ -33,10 +33,18 @@ void pager_fresh_page_clean(void); /* U-PAGER-013 */
  * (0, or -ERR_INVAL after saying what is wrong). */
 int swap_where_from_bootargs(unsigned long *where, unsigned long *label);
 /* swapwhere.c: the swappolicy= kernel argument as SWAP_START's policy
- * number (SWAP_POLICY_CLOCK when absent); *given says whether it was
+ * number (SWAP_POLICY_DEFAULT when absent); *given says whether it was
  * there. An unknown name is reported and gives a number the swapper
  * refuses. */
 unsigned long swap_policy_from_bootargs(int *given);
+/* swapwhere.c: SWAP_START's w0 from swappolicy=, swappool= and swapra=
+ * (defaults when absent; bad values are reported and give values the
+ * swapper refuses). */
+unsigned long swap_start_word_from_bootargs(void);
+/* swapwhere.c: the value of the boot argument key ("cmds=", with its '='):
+ * a pointer into the command line and its length up to the next space, or
+ * NULL if no argument starts with key. */
+const char *bootarg_value(const char *key, size_t *len);
 
 /* Runs the user-space test suite; returns the number of failed tests. */
 int utest_run(void);

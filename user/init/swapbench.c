@@ -20,6 +20,7 @@
 #include "console.h"
 #include "swapclient.h"
 #include "user/swapper/swapper.h"
+#include "user/swapper/traces.h"
 
 #define PAGE 4096UL
 
@@ -87,4 +88,43 @@ void swapbench(unsigned long size)
 	printf("bench: swap_in_mbps %lu mbps\n", in_mbps);
 	printf("bench: swap_out_ratio %lu permille\n", raw_w ? out_mbps * 1000 / raw_w : 0);
 	printf("bench: swap_in_ratio %lu permille\n", raw_r ? in_mbps * 1000 / raw_r : 0);
+}
+
+/*
+ * The console's "replay TRACE": a child replays a policy-comparison trace
+ * (user/swapper/traces.h) shaped for the swapper's pool size through the
+ * swapper, and the faults it took are printed. With read-ahead off
+ * (swapra=1) each fault is a miss of the replacement policy, so the count
+ * must equal what tests/host/policysim prints for the same trace, policy
+ * and pool (tests/suites/75-swap.sh checks it).
+ */
+void replay(const char *name)
+{
+	int id = name ? trace_lookup(name) : -1;
+	if (id < 0) {
+		printf("usage: replay seqscan|loop|random|zipf|shift\n");
+		return;
+	}
+	struct swapstats s0, s1;
+	if (swap_stats(&s0) < 0) {
+		printf("replay: no swap\n");
+		return;
+	}
+	unsigned mem = (unsigned)s0.pool;
+	unsigned long size = trace_pages((enum trace_id)id, mem) * PAGE;
+	struct kid k;
+	long rc = kid_start(&k, size);
+	if (rc >= 0)
+		rc = pg_reply(MSG_INFO(CMD_REPLAY, 3, 0), SWAPCLIENT_BASE, (unsigned long)id, mem, 0,
+			      HANDLE_NONE);
+	long status = kid_end(&k, rc < 0);
+	swap_stats(&s1);
+	if (rc < 0 || status != 0) {
+		printf("replay: %s: the child failed: %s, status %ld\n", name, err_text(rc), status);
+		return;
+	}
+	printf("replay: %s on %u frames: %lu accesses, %lu faults, %lu page-ins, %lu page-outs, "
+	       "0 wrong pages\n",
+	       name, mem, trace_length((enum trace_id)id, mem), s1.faults - s0.faults,
+	       s1.pageins - s0.pageins, s1.pageouts - s0.pageouts);
 }

@@ -78,9 +78,8 @@ void swapper_start(void)
 	}
 	unsigned long where, label;
 	swap_where_from_bootargs(&where, &label);
-	int policy_given;
-	unsigned long policy = swap_policy_from_bootargs(&policy_given);
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, SWAP_START_W0(0, policy), 0, where, label);
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, swap_start_word_from_bootargs(), 0, where,
+				   label);
 	swap_rc = m.status < 0 ? m.status : (long)m.w[0];
 	if (swap_rc == 0 && m.w[3]) { /* a GPT partition of the disk (swap=...) */
 		size_t n = strlen(swap_name);

@@ -3,28 +3,40 @@
  *   swap=vda              the whole first virtio disk (also the default)
  *   swap=PARTLABEL=name   the GPT partition named name (at most 8 bytes)
  *   swap=TYPE=swap        the GPT partition of type Linux swap
- * turned into SWAP_START's w2 and w3 (user/swapper/swapper.h); and which
- * replacement policy the swapper uses (swappolicy=), SWAP_START's w0.
+ * turned into SWAP_START's w2 and w3 (user/swapper/swapper.h); and
+ * SWAP_START's w0:
+ *   swappolicy=clock|fifo|random|clockpro   the replacement policy
+ *   swappool=N            the pool, in frames (default SWAP_DEFAULT_POOL)
+ *   swapra=N              the read-ahead window in pages (1: none)
  */
 #include <pagoda/runtime.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "init.h"
 #include "user/swapper/swapper.h"
 
+const char *bootarg_value(const char *key, size_t *len)
+{
+	const char *args = runtime_info()->bootargs;
+	size_t n = strlen(key);
+	for (const char *p = args; (p = strstr(p, key)); p++)
+		if (p == args || p[-1] == ' ') {
+			*len = strcspn(p + n, " ");
+			return p + n;
+		}
+	return NULL;
+}
+
 int swap_where_from_bootargs(unsigned long *where, unsigned long *label)
 {
 	*where = SWAP_WHOLE_DISK;
 	*label = 0;
-	const char *args = runtime_info()->bootargs;
-	const char *p = strstr(args, "swap=");
-	while (p && p != args && p[-1] != ' ')
-		p = strstr(p + 1, "swap=");
+	size_t n;
+	const char *p = bootarg_value("swap=", &n);
 	if (!p)
 		return 0;
-	p += 5;
-	size_t n = strcspn(p, " ");
 	if (n == 3 && strncmp(p, "vda", 3) == 0)
 		return 0;
 	if (n == 9 && strncmp(p, "TYPE=swap", 9) == 0) {
@@ -41,27 +53,51 @@ int swap_where_from_bootargs(unsigned long *where, unsigned long *label)
 	return -ERR_INVAL;
 }
 
-/* The boot argument swappolicy=clock|fifo|random (default: clock, the
- * swapper's own default) as SWAP_START's policy number; *given says whether
- * it was there. Unknown names give a number the swapper refuses. */
 unsigned long swap_policy_from_bootargs(int *given)
 {
 	static const char *const names[] = {
 		[SWAP_POLICY_CLOCK] = "clock", [SWAP_POLICY_FIFO] = "fifo",
-		[SWAP_POLICY_RANDOM] = "random",
+		[SWAP_POLICY_RANDOM] = "random", [SWAP_POLICY_CLOCKPRO] = "clockpro",
 	};
-	const char *args = runtime_info()->bootargs;
-	const char *p = strstr(args, "swappolicy=");
-	while (p && p != args && p[-1] != ' ')
-		p = strstr(p + 1, "swappolicy=");
+	size_t n;
+	const char *p = bootarg_value("swappolicy=", &n);
 	*given = p != NULL;
 	if (!p)
-		return SWAP_POLICY_CLOCK;
-	p += 11;
-	size_t n = strcspn(p, " ");
+		return SWAP_POLICY_DEFAULT;
 	for (unsigned long i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+		if (names[i] && strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
 			return i;
-	printf("init: swappolicy=%.*s: not clock, fifo or random\n", (int)n, p);
+	printf("init: swappolicy=%.*s: not clock, fifo, random or clockpro\n", (int)n, p);
 	return 0xff;
+}
+
+/* The number after key (like "swappool="), or dflt when absent. A value
+ * that is not a number is reported and gives `bad`. */
+static unsigned long number_from_bootargs(const char *key, unsigned long dflt, unsigned long bad)
+{
+	size_t n;
+	const char *p = bootarg_value(key, &n);
+	if (!p)
+		return dflt;
+	char *end;
+	unsigned long v = strtoul(p, &end, 10);
+	if (end == p || (size_t)(end - p) != n) {
+		printf("init: %s%.*s: not a number\n", key, (int)n, p);
+		return bad;
+	}
+	return v;
+}
+
+unsigned long swap_start_word_from_bootargs(void)
+{
+	int given;
+	unsigned long policy = swap_policy_from_bootargs(&given);
+	/* Out of range (the swapper refuses it) rather than silently defaulted. */
+	unsigned long pool = number_from_bootargs("swappool=", 0, 0xffffffffUL);
+	unsigned long ra = number_from_bootargs("swapra=", 0, 0xff);
+	if (pool > 0xffffffffUL)
+		pool = 0xffffffffUL;
+	if (ra > 0xff)
+		ra = 0xff;
+	return SWAP_START_W0(pool, policy) | SWAP_READAHEAD(ra);
 }

@@ -42,7 +42,7 @@ const char *progname = "swapper";
 
 #define PAGE 4096UL
 #define POOL_VA 0x2800000000UL /* our own mapping of every pool frame */
-#define CLUSTER 8              /* victims (and writes in one transfer) per reclaim */
+#define CLUSTER SWAP_CLUSTER
 #define RA_MAX 32              /* pages in one page-in, read-ahead included */
 #define RA_DEFAULT 16
 #define MAX_DEVS 8
@@ -282,40 +282,78 @@ static inline uint64_t page_key(const struct client *c, unsigned long page)
 }
 
 /*
+ * Takes the victims' pages out of their clients' hands (so they cannot
+ * change while written out): one pg_unmap per run of adjacent pages of one
+ * client, which the kernel flushes as one range.
+ */
+static void unmap_victims(const unsigned *victim, unsigned n)
+{
+	unsigned order[CLUSTER];
+	unsigned m = 0;
+	for (unsigned i = 0; i < n; i++) { /* the mapped ones, by client and page */
+		const struct frame *fr = &frames[victim[i]];
+		if (!(fr->owner->pages[fr->page].flags & VP_MAPPED))
+			continue;
+		unsigned j = m++;
+		for (; j > 0; j--) {
+			const struct frame *prev = &frames[order[j - 1]];
+			if (prev->owner < fr->owner || (prev->owner == fr->owner && prev->page < fr->page))
+				break;
+			order[j] = order[j - 1];
+		}
+		order[j] = victim[i];
+	}
+	for (unsigned i = 0; i < m;) {
+		const struct frame *first = &frames[order[i]];
+		unsigned run = 1;
+		while (i + run < m && frames[order[i + run]].owner == first->owner &&
+		       frames[order[i + run]].page == first->page + run)
+			run++;
+		pg_unmap(first->owner->proc, page_va(first->owner, first->page), run * PAGE);
+		for (unsigned k = 0; k < run; k++) {
+			const struct frame *fr = &frames[order[i + k]];
+			fr->owner->pages[fr->page].flags &= (uint8_t)~(VP_MAPPED | VP_RW);
+		}
+		i += run;
+	}
+}
+
+/*
  * Evicts up to CLUSTER pages; returns how many frames it freed. The freed
  * frames go onto the free list in the order the policy named them, clean
- * or dirty (tests/host/policysim.c replays exactly this discipline).
+ * or dirty (tests/host/policysim.c replays exactly this discipline). A
+ * dirty page that gets no swap slot stays resident (unmapped; its next
+ * fault maps it again).
  */
 static unsigned reclaim(void)
 {
 	struct block_req reqs[CLUSTER];
+	unsigned picked[CLUSTER], npicked = 0;
 	unsigned victim[CLUSTER], nvictims = 0, nreq = 0, freed = 0;
 	long slot[CLUSTER]; /* the slot written, or 0: clean, no write */
-	for (unsigned k = 0; k < CLUSTER; k++) {
+	while (npicked < CLUSTER) {
 		long v = policy->pick_victim();
 		if (v < 0)
 			break;
-		struct frame *fr = &frames[v];
-		struct client *c = fr->owner;
-		struct vpage *vp = &c->pages[fr->page];
 		policy->page_removed((unsigned)v);
-		if (vp->flags & VP_MAPPED) {
-			/* First out of the client's hands: it cannot write the
-			 * page while we copy it out. */
-			pg_unmap(c->proc, page_va(c, fr->page), PAGE);
-			vp->flags &= (uint8_t)~(VP_MAPPED | VP_RW);
-		}
+		picked[npicked++] = (unsigned)v;
+	}
+	unmap_victims(picked, npicked);
+	for (unsigned k = 0; k < npicked; k++) {
+		unsigned v = picked[k];
+		struct frame *fr = &frames[v];
+		struct vpage *vp = &fr->owner->pages[fr->page];
 		long s = 0; /* clean: its swap copy (or zeroness) stands */
 		if ((vp->flags & VP_DIRTY) && (s = slot_alloc()) < 0) {
-			policy->page_added((unsigned)v, page_key(c, fr->page)); /* stays, unmapped */
-			break;
+			policy->page_added(v, page_key(fr->owner, fr->page)); /* stays */
+			continue;
 		}
-		victim[nvictims] = (unsigned)v;
+		victim[nvictims] = v;
 		slot[nvictims++] = s;
 		if (s)
 			reqs[nreq++] = (struct block_req){ .op = BLOCK_WRITE,
 							   .sector = (uint64_t)s * spp,
-							   .count = spp, .buf = frame_va((unsigned)v),
+							   .count = spp, .buf = frame_va(v),
 							   .buf_pa = fr->pa };
 	}
 	if (nreq)
@@ -694,6 +732,9 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		break;
 	case SWAP_POLICY_RANDOM:
 		policy = &random_policy;
+		break;
+	case SWAP_POLICY_CLOCKPRO:
+		policy = &clockpro_policy;
 		break;
 	default:
 		return -ERR_INVAL;

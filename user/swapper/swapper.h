@@ -39,7 +39,7 @@
  *   SWAP_DISKBENCH w0 = bytes: the raw sequential throughput of the swap
  *                 device with this driver and no paging (make bench's
  *                 disk_raw_mbps): writes then reads w0 bytes from slot 1 on,
- *                 CLUSTER pages in flight per transfer, from pool frames (the
+ *                 SWAP_CLUSTER pages in flight per transfer, from pool frames (the
  *                 same buffers and request shape as page-outs). Only with no
  *                 client and nothing swapped (else -ERR_BUSY): it overwrites
  *                 swap slots. Reply w0 = 0 or -ERR_*, w1 = write time, w2 =
@@ -72,11 +72,22 @@ enum swap_where { SWAP_WHOLE_DISK = 0, SWAP_PARTLABEL = 1, SWAP_TYPE_SWAP = 2 };
 
 /* SWAP_START's w0 bits 32..39: which replacement policy (user/swapper/
  * policy.h) picks the pages to evict (the kernel command line's
- * swappolicy=clock|fifo|random). Unknown: -ERR_INVAL. */
-enum swap_policy_id { SWAP_POLICY_CLOCK = 0, SWAP_POLICY_FIFO = 1, SWAP_POLICY_RANDOM = 2 };
+ * swappolicy=clock|fifo|random|clockpro). Unknown: -ERR_INVAL. */
+enum swap_policy_id {
+	SWAP_POLICY_CLOCK = 0,
+	SWAP_POLICY_FIFO = 1,
+	SWAP_POLICY_RANDOM = 2,
+	SWAP_POLICY_CLOCKPRO = 3,
+};
+/* What init asks for when swappolicy= is absent: scan resistant, and
+ * closest to OPT across pool sizes (docs/bench.md, "Replacement
+ * policies"). A SWAP_START word of 0 still means CLOCK (the ABI's 0). */
+#define SWAP_POLICY_DEFAULT SWAP_POLICY_CLOCKPRO
 #define SWAP_POLICY_SHIFT 32
 #define SWAP_START_W0(pool, policy) \
 	((unsigned long)(pool) | (unsigned long)(policy) << SWAP_POLICY_SHIFT)
+#define SWAP_READAHEAD_SHIFT 40
+#define SWAP_READAHEAD(pages) ((unsigned long)(pages) << SWAP_READAHEAD_SHIFT)
 
 /* Pool pages: the swapper holds a frame handle for each (its handle table
  * grows with the pool, up to HANDLE_TABLE_MAX), and its quota must hold the
@@ -84,6 +95,9 @@ enum swap_policy_id { SWAP_POLICY_CLOCK = 0, SWAP_POLICY_FIFO = 1, SWAP_POLICY_R
  * pool much above 800 pages fails with -ERR_NOMEM. */
 #define SWAP_DEFAULT_POOL 192
 #define SWAP_MAX_POOL 4096 /* 16 MiB; uint16_t frame numbers (+ 1) still fit */
+/* Victims the policy names per reclaim, written in one transfer (the host
+ * simulator, tests/host/policysim.c, replays the same discipline). */
+#define SWAP_CLUSTER 8
 #define SWAP_MIN_SLOTS 64     /* a smaller disk is refused */
 #define SWAP_MAX_SLOTS (1UL << 18) /* 1 GiB of swap at most is used */
 #define SWAP_MAX_CLIENTS 16

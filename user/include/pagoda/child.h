@@ -37,6 +37,11 @@ enum child_label {
 			   * MEMTEST_VERIFIED) as each sequential pass ends, and
 			   * goes on when answered: make bench times the passes. */
 	CHILD_PHASE,      /* child -> driver: see CMD_MEMTEST */
+	CMD_REPLAY,       /* w0 = base, w1 = trace (enum trace_id, user/swapper/traces.h),
+			   * w2 = its memory size M in frames: touch page base + 4096 * p
+			   * for every page p of the trace, in order: the first touch
+			   * writes the page's stamp, the others read and check it.
+			   * Exits with the number of wrong stamps. */
 };
 
 #define MEMTEST_SEQ 1UL
