@@ -13,15 +13,18 @@
  * frame is also mapped in our own space (POOL_VA), for zeroing and for I/O
  * straight from and into it.
  *
- * Eviction. When no pool frame is free, the policy (policy.h; CLOCK, on the
- * accessed bits read with pg_ad_query, unless SWAP_START chose FIFO or
- * random) names up to CLUSTER victims; each is
- * unmapped from its client first (so it cannot change under the write),
+ * Eviction. When no pool frame is free, the policy SWAP_START chose
+ * (policy.h: CLOCK-Pro, CLOCK, FIFO or random, on the accessed bits read
+ * with pg_ad_query) names up to CLUSTER victims; each is unmapped from its
+ * client first (so it cannot change under the write; runs of adjacent
+ * pages in one call),
  * clean ones are dropped, dirty ones get a slot and all their writes go to
  * the disk in one transfer call. A failed write marks its slot bad and tries
  * another. With no slot left, the biggest client (resident + swapped pages)
  * is killed with a line saying so, and its frames and slots return: never a
  * deadlock. A failed read kills the page's owner: never wrong data.
+ *
+ * Page-in reads ahead when the faults look sequential (page_in).
  */
 #include <pagoda/ipc.h>
 #include <pagoda/libpager.h>
