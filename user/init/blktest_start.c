@@ -16,11 +16,9 @@
 /* "blkdisk=BYTES" among the boot arguments, or 0. */
 static unsigned long disk_bytes(void)
 {
-	const char *args = runtime_info()->bootargs;
-	for (const char *p = args; (p = strstr(p, "blkdisk=")); p++)
-		if (p == args || p[-1] == ' ')
-			return strtoul(p + strlen("blkdisk="), NULL, 0);
-	return 0;
+	size_t n;
+	const char *p = bootarg_value("blkdisk=", &n);
+	return p ? strtoul(p, NULL, 0) : 0;
 }
 
 int blktest_run(void)

@@ -116,9 +116,8 @@ static void memtest(const char *name, unsigned nkids, const char *arg)
 	unsigned started = 0;
 	unsigned long t0 = ticks();
 	for (; started < nkids && rc >= 0; started++) {
-		rc = kid_start(&kids[started], size);
-		if (rc >= 0)
-			rc = kid_memtest(&kids[started], size, 0x5eed0000UL + started * 77, MEMTEST_SEQ);
+		rc = kid_memtest_start(&kids[started], size, 0x5eed0000UL + started * 77,
+				       MEMTEST_SEQ);
 	}
 	for (unsigned i = 0; i < started; i++)
 		status[i] = kid_end(&kids[i], rc < 0);

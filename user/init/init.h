@@ -29,19 +29,22 @@ void pager_runs_protect_retry(void);
 void pager_kill_timed(void);       /* U-PAGER-012 */
 void pager_fresh_page_clean(void); /* U-PAGER-013 */
 
-/* swapwhere.c: the swap= kernel argument as SWAP_START's where and label
+/* bootargs.c: whether the command line holds the word `word` by itself. */
+int has_bootarg(const char *word);
+
+/* bootargs.c: the swap= kernel argument as SWAP_START's where and label
  * (0, or -ERR_INVAL after saying what is wrong). */
 int swap_where_from_bootargs(unsigned long *where, unsigned long *label);
-/* swapwhere.c: the swappolicy= kernel argument as SWAP_START's policy
+/* bootargs.c: the swappolicy= kernel argument as SWAP_START's policy
  * number (SWAP_POLICY_DEFAULT when absent); *given says whether it was
  * there. An unknown name is reported and gives a number the swapper
  * refuses. */
 unsigned long swap_policy_from_bootargs(int *given);
-/* swapwhere.c: SWAP_START's w0 from swappolicy=, swappool= and swapra=
+/* bootargs.c: SWAP_START's w0 from swappolicy=, swappool= and swapra=
  * (defaults when absent; bad values are reported and give values the
  * swapper refuses). */
 unsigned long swap_start_word_from_bootargs(void);
-/* swapwhere.c: the value of the boot argument key ("cmds=", with its '='):
+/* bootargs.c: the value of the boot argument key ("cmds=", with its '='):
  * a pointer into the command line and its length up to the next space, or
  * NULL if no argument starts with key. */
 const char *bootarg_value(const char *key, size_t *len);
@@ -57,8 +60,9 @@ int irqtest_run(void);
 int blktest_run(void); /* blktest_start.c: boot argument "blktest" */
 int swaptest_run(void); /* utest_swap.c: boot argument "swaptest" (U-SWAP-*) */
 /* utest_swaperr.c: with "swaptest", one of swaperr-write, swaperr-read,
- * swaperr-pager runs U-SWAP-010, -011, -012 on the started swapper;
- * returns 0 if none of them was given. */
-int swaperr_run(long swapper_proc, long swapper_ep);
+ * swaperr-pager runs U-SWAP-010, -011, -012 on the started swapper (its
+ * process handle; swapper_ep, swapclient.h); returns 0 if none of them
+ * was given. */
+int swaperr_run(long swapper_proc);
 
 #endif

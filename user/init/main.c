@@ -33,16 +33,6 @@ long spawn(const char *name, unsigned long priority, long bootstrap)
 	return pg_process_spawn(entry.data, entry.size, priority, bootstrap);
 }
 
-static int has_bootarg(const char *word)
-{
-	const char *args = runtime_info()->bootargs;
-	size_t n = strlen(word);
-	for (const char *p = args; (p = strstr(p, word)); p += n)
-		if ((p == args || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return 1;
-	return 0;
-}
-
 /*
  * Boot argument "bench": bench measures call/reply against a "child" echo
  * server in another address space, and page faults served by "zeropager"

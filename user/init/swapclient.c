@@ -41,29 +41,27 @@ const struct pg_device_info *swap_find_disk(void)
 	return NULL;
 }
 
-void swapper_start(void)
+long swapper_spawn(void)
 {
-	const struct pg_device_info *blk = swap_find_disk();
-	if (!blk) {
-		printf("console: no virtio-blk disk: no swap (memtest is refused)\n");
-		return;
-	}
-	snprintf(swap_name, sizeof swap_name, "virtio-blk@%#lx", (unsigned long)blk->base);
-	long boot = pg_must(pg_endpoint_create(), "console: endpoint_create");
+	long boot = pg_endpoint_create();
+	if (boot < 0)
+		return boot;
 	long proc = spawn("swapper", PRIO_SWAPPER, boot);
 	if (proc < 0) {
-		printf("console: cannot start the swapper: %s\n", err_text(proc));
-		return;
+		printf("init: cannot start the swapper: %s\n", err_text(proc));
+		pg_handle_delete(boot);
+		return proc;
 	}
 	struct pg_msg hello = pg_recv(boot);
+	pg_handle_delete(boot);
 	if (hello.status < 0 || msg_label(hello) != PAGER_HELLO || msg_handle(hello) < 0) {
-		printf("console: the swapper did not announce its endpoint\n");
-		return;
+		printf("init: the swapper did not announce its endpoint\n");
+		pg_object_destroy(proc);
+		return -ERR_INVAL;
 	}
 	swapper_ep = hello.handle;
 	pg_reply(MSG_INFO(0, 0, 0), 0, 0, 0, 0, HANDLE_NONE);
-	pg_handle_delete(boot);
-	/* Every virtio-mmio window and interrupt, as utest_swap.c does. */
+	/* Every virtio-mmio window and interrupt: the swapper finds its disk. */
 	const struct pg_process_info *info = runtime_info();
 	unsigned long slot = 0;
 	for (unsigned long i = 0; i < info->ndevices && i < INFO_MAX_DEVICES; i++) {
@@ -73,14 +71,36 @@ void swapper_start(void)
 		struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV, 3, 1), d->base, d->size, slot, 0,
 					  d->handle);
 		if (m.status == 0 && d->irq_handle >= 0)
-			m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV_IRQ, 3, 1), 0, 0, slot, 0, d->irq_handle);
+			m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV_IRQ, 3, 1), 0, 0, slot, 0,
+				    d->irq_handle);
+		if (m.status < 0)
+			printf("init: cannot hand virtio slot %lu to the swapper: %s\n", slot,
+			       err_text(m.status));
 		slot++;
 	}
+	return proc;
+}
+
+struct pg_msg swapper_start_with(unsigned long start_w0, unsigned long max_slots)
+{
 	unsigned long where, label;
 	swap_where_from_bootargs(&where, &label);
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, swap_start_word_from_bootargs(), 0, where,
-				   label);
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, start_w0, max_slots, where, label);
 	swap_rc = m.status < 0 ? m.status : (long)m.w[0];
+	return m;
+}
+
+void swapper_start(void)
+{
+	const struct pg_device_info *blk = swap_find_disk();
+	if (!blk) {
+		printf("console: no virtio-blk disk: no swap (memtest is refused)\n");
+		return;
+	}
+	snprintf(swap_name, sizeof swap_name, "virtio-blk@%#lx", (unsigned long)blk->base);
+	if (swapper_spawn() < 0)
+		return;
+	struct pg_msg m = swapper_start_with(swap_start_word_from_bootargs(), 0);
 	if (swap_rc == 0 && m.w[3]) { /* a GPT partition of the disk (swap=...) */
 		size_t n = strlen(swap_name);
 		snprintf(swap_name + n, sizeof swap_name - n, "p%lu", m.w[3]);
@@ -162,6 +182,12 @@ long kid_memtest(struct kid *k, unsigned long size, unsigned long seed, unsigned
 {
 	(void)k; /* the child's call (CHILD_HELLO) is the one we answer */
 	return pg_reply(MSG_INFO(CMD_MEMTEST, 4, 0), SWAPCLIENT_BASE, size, seed, how, HANDLE_NONE);
+}
+
+long kid_memtest_start(struct kid *k, unsigned long size, unsigned long seed, unsigned long how)
+{
+	long rc = kid_start(k, size);
+	return rc < 0 ? rc : kid_memtest(k, size, seed, how);
 }
 
 long kid_end(struct kid *k, int kill)

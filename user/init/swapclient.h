@@ -7,6 +7,7 @@
 #ifndef USER_INIT_SWAPCLIENT_H
 #define USER_INIT_SWAPCLIENT_H
 
+#include <pagoda/ipc.h>
 #include <pagoda/syscalls.h>
 #include <stddef.h>
 
@@ -24,9 +25,19 @@ extern char swap_name[40];    /* "virtio-blk@0x10008000" (+ "p2" for a partition
 /* The first virtio-mmio window holding a block device, or NULL. */
 const struct pg_device_info *swap_find_disk(void);
 
-/* Starts the swapper on the first virtio-blk disk with the swap= and
- * swappolicy= boot arguments; sets swapper_ep and swap_rc, and says why on
- * the console when there is no swap. */
+/* Spawns the swapper, sets swapper_ep from its hello and hands it every
+ * virtio-mmio window and interrupt (SWAP_DEV, SWAP_DEV_IRQ). Returns its
+ * process handle (the caller's), or -ERR_* after saying why. */
+long swapper_spawn(void);
+
+/* SWAP_START with that w0 and slot limit (swapper.h), where= from the
+ * swap= boot argument; sets swap_rc and returns the swapper's reply. */
+struct pg_msg swapper_start_with(unsigned long start_w0, unsigned long max_slots);
+
+/* The console's swap: spawns and starts the swapper on the first
+ * virtio-blk disk with the swap=, swappolicy=, swappool= and swapra= boot
+ * arguments; sets swap_name and swap_type, and says why on the console
+ * when there is no swap. */
 void swapper_start(void);
 
 struct swapstats {
@@ -52,6 +63,9 @@ long kid_start(struct kid *k, unsigned long size);
 
 /* Sends a started kid its CMD_MEMTEST (pagoda/child.h) over its memory. */
 long kid_memtest(struct kid *k, unsigned long size, unsigned long seed, unsigned long how);
+
+/* kid_start, then kid_memtest: a child running CMD_MEMTEST over size. */
+long kid_memtest_start(struct kid *k, unsigned long size, unsigned long seed, unsigned long how);
 
 /* Waits for the kid (destroying it first if kill), returns the swapper's
  * clients and the handles; returns its exit status. */

@@ -21,110 +21,29 @@
 #include <string.h>
 
 #include "init.h"
+#include "swapclient.h"
 #include "user/swapper/swapper.h"
 
-#define PRIO_CHILD 10
-#define PRIO_SWAPPER 12
 #define POOL_PAGES 128UL
-#define SWAP_BASE 0x0800000000UL
 #define PAGE 4096UL
 
-static long swapper_proc = HANDLE_NONE, swapper_ep = HANDLE_NONE;
-static unsigned long next_id = 1;
-
-struct swapstats {
-	unsigned long pageins, pageouts, faults, free, pool;
-};
-
-static int swap_stats(struct swapstats *s)
-{
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_STATS, 0, 0, 0, 0);
-	if (m.status < 0 || msg_label(m) != SWAP_STATS)
-		return -1;
-	*s = (struct swapstats){ m.w[0], m.w[1], m.w[2], m.w[3] & 0xffffffffUL, m.w[3] >> 32 };
-	return 0;
-}
-
-struct memkid {
-	long proc, ep;
-	unsigned long id;
-};
-
-/* Starts a child whose [SWAP_BASE, +size) the swapper serves, running
- * CMD_MEMTEST with seed and passes how. */
-static long memkid_start(struct memkid *k, unsigned long size, unsigned long seed,
-			 unsigned long how)
-{
-	k->proc = HANDLE_NONE;
-	k->id = next_id++;
-	k->ep = pg_endpoint_create();
-	if (k->ep < 0)
-		return k->ep;
-	k->proc = spawn("child", PRIO_CHILD, k->ep);
-	if (k->proc < 0)
-		return k->proc;
-	struct pg_msg hello = pg_recv(k->ep);
-	if (hello.status < 0 || msg_label(hello) != CHILD_HELLO)
-		return -ERR_INVAL;
-	long given = pg_handle_mint(k->proc, RIGHT_READ | RIGHT_WRITE, 0);
-	if (given < 0)
-		return given;
-	struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_CLIENT, 3, 1), k->id, SWAP_BASE, size, 0,
-				  given);
-	pg_handle_delete(given);
-	if (m.status < 0)
-		return m.status;
-	if (msg_label(m) != SWAP_CLIENT)
-		return (long)m.w[0];
-	long badged = pg_handle_mint(swapper_ep, RIGHT_WRITE, k->id);
-	if (badged < 0)
-		return badged;
-	long rc = pg_region_create(k->proc, SWAP_BASE, size, RIGHT_READ | RIGHT_WRITE, badged, 0);
-	pg_handle_delete(badged);
-	if (rc < 0)
-		return rc;
-	return pg_reply(MSG_INFO(CMD_MEMTEST, 4, 0), SWAP_BASE, size, seed, how, HANDLE_NONE);
-}
-
-/* Waits for the child, tells the swapper it is gone; returns its status. */
-static long memkid_end(struct memkid *k)
-{
-	long status = k->proc;
-	if (k->proc >= 0) {
-		status = pg_process_wait(k->proc);
-		ipc_call(swapper_ep, SWAP_FORGET, k->id, 0, 0, 0);
-		pg_handle_delete(k->proc);
-	}
-	if (k->ep >= 0)
-		pg_handle_delete(k->ep);
-	k->proc = k->ep = HANDLE_NONE;
-	return status;
-}
-
-static void kill_kids(struct memkid *kids, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (kids[i].proc >= 0)
-			pg_object_destroy(kids[i].proc);
-}
+static long swapper_proc = HANDLE_NONE;
 
 /* n children, each over pool_multiple x the pool; all must verify. */
 static void run_kids(unsigned n, unsigned long pool_multiple, unsigned long how, int expect_io)
 {
-	struct memkid kids[4];
+	struct kid kids[4];
 	struct swapstats before, after;
 	TEST_CHECK(n <= 4);
 	TEST_CHECK_EQ(swap_stats(&before), 0);
-	for (unsigned i = 0; i < n; i++)
-		kids[i].proc = kids[i].ep = HANDLE_NONE;
 	long rc = 0;
-	for (unsigned i = 0; i < n && rc >= 0; i++)
-		rc = memkid_start(&kids[i], pool_multiple * POOL_PAGES * PAGE, 0x5eed0000UL + i * 77 + next_id, how);
-	if (rc < 0)
-		kill_kids(kids, n);
-	long status[4];
-	for (unsigned i = 0; i < n; i++)
-		status[i] = memkid_end(&kids[i]);
+	unsigned started = 0;
+	for (; started < n && rc >= 0; started++)
+		rc = kid_memtest_start(&kids[started], pool_multiple * POOL_PAGES * PAGE,
+				       0x5eed0000UL + started * 77 + pool_multiple, how);
+	long status[4] = { 0 };
+	for (unsigned i = 0; i < started; i++)
+		status[i] = kid_end(&kids[i], rc < 0);
 	TEST_CHECK_EQ(rc, 0);
 	TEST_CHECK_EQ(swap_stats(&after), 0);
 	printf("swaptest: %u x %lu pages: %lu page-ins, %lu page-outs, %lu faults\n", n,
@@ -180,16 +99,6 @@ static void swap_header_logic(void)
 
 static long start_rc;
 
-static int has_word(const char *word)
-{
-	const char *args = runtime_info()->bootargs;
-	size_t n = strlen(word);
-	for (const char *p = args; (p = strstr(p, word)); p += n)
-		if ((p == args || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return 1;
-	return 0;
-}
-
 /* U-SWAP-005 (boot argument swapforeign): a disk holding other data. */
 static void swap_foreign(void)
 {
@@ -201,14 +110,14 @@ static void swap_foreign(void)
  * on serving, and every frame and slot comes back. */
 static void swap_full(void)
 {
-	struct memkid k = { .proc = HANDLE_NONE, .ep = HANDLE_NONE };
+	struct kid k;
 	struct pg_msg info = ipc_call(swapper_ep, SWAP_SWAPINFO, 0, 0, 0, 0);
 	TEST_CHECK_EQ(info.status, 0);
 	unsigned long kills = info.w[3];
-	long rc = memkid_start(&k, 4 * POOL_PAGES * PAGE, 0xf011, MEMTEST_SEQ);
+	long rc = kid_memtest_start(&k, 4 * POOL_PAGES * PAGE, 0xf011, MEMTEST_SEQ);
 	if (rc < 0 && k.proc >= 0)
 		pg_object_destroy(k.proc);
-	long status = memkid_end(&k);
+	long status = kid_end(&k, rc < 0);
 	TEST_CHECK_EQ(rc, 0);
 	printf("swaptest: the child wanting %lu pages ended with status %ld\n", 4 * POOL_PAGES, status);
 	TEST_CHECK(status != 0);
@@ -216,10 +125,10 @@ static void swap_full(void)
 	TEST_CHECK_EQ(info.w[3], kills + 1);
 	TEST_CHECK_EQ(info.w[0], 0); /* slots used */
 	/* Still serving: a child within pool + swap verifies. */
-	rc = memkid_start(&k, POOL_PAGES * PAGE + 32 * PAGE, 0xf012, MEMTEST_SEQ | MEMTEST_RANDOM);
+	rc = kid_memtest_start(&k, POOL_PAGES * PAGE + 32 * PAGE, 0xf012, MEMTEST_SEQ | MEMTEST_RANDOM);
 	if (rc < 0 && k.proc >= 0)
 		pg_object_destroy(k.proc);
-	status = memkid_end(&k);
+	status = kid_end(&k, rc < 0);
 	TEST_CHECK_EQ(rc, 0);
 	TEST_CHECK_EQ(status, 0);
 	struct swapstats s;
@@ -232,63 +141,29 @@ static void swap_started(void)
 	TEST_CHECK_EQ(start_rc, 0);
 }
 
-static void hand_devices(void)
-{
-	const struct pg_process_info *info = runtime_info();
-	unsigned long slot = 0;
-	for (unsigned long i = 0; i < info->ndevices && i < INFO_MAX_DEVICES; i++) {
-		const struct pg_device_info *d = &info->devices[i];
-		if (strcmp(d->kind, "virtio,mmio") != 0)
-			continue;
-		struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV, 3, 1), d->base, d->size, slot, 0,
-					  d->handle);
-		if (m.status == 0 && d->irq_handle >= 0)
-			m = pg_call(swapper_ep, MSG_INFO(SWAP_DEV_IRQ, 3, 1), 0, 0, slot, 0,
-				    d->irq_handle);
-		if (m.status < 0)
-			printf("init: cannot hand virtio slot %lu to the swapper: %s\n", slot,
-			       err_text(m.status));
-		slot++;
-	}
-}
-
 int swaptest_run(void)
 {
-	long boot = pg_must(pg_endpoint_create(), "swaptest: endpoint_create");
-	swapper_proc = spawn("swapper", PRIO_SWAPPER, boot);
-	if (swapper_proc < 0) {
-		printf("init: cannot start the swapper: %s\n", err_text(swapper_proc));
+	swapper_proc = swapper_spawn();
+	if (swapper_proc < 0)
 		return 1;
-	}
-	struct pg_msg hello = pg_recv(boot);
-	if (hello.status < 0 || msg_label(hello) != PAGER_HELLO || msg_handle(hello) < 0) {
-		printf("init: the swapper did not announce its endpoint\n");
-		return 1;
-	}
-	swapper_ep = hello.handle;
-	pg_reply(MSG_INFO(0, 0, 0), 0, 0, 0, 0, HANDLE_NONE);
-	pg_handle_delete(boot);
-	hand_devices();
-	int small = has_word("swapsmall");
-	unsigned long where, label;
-	swap_where_from_bootargs(&where, &label);
+	int small = has_bootarg("swapsmall");
 	int policy_given;
 	unsigned long policy = swap_policy_from_bootargs(&policy_given);
-	struct pg_msg m = ipc_call(swapper_ep, SWAP_START, SWAP_START_W0(POOL_PAGES, policy),
-				   small ? SWAP_MIN_SLOTS : 0, where, label);
-	start_rc = m.status < 0 ? m.status : (long)m.w[0];
+	struct pg_msg m = swapper_start_with(SWAP_START_W0(POOL_PAGES, policy),
+					     small ? SWAP_MIN_SLOTS : 0);
+	start_rc = swap_rc;
 	printf("init: swapper started: %s (pool %lu pages, %lu swap slots)\n",
 	       start_rc < 0 ? err_text(start_rc) : "ok", m.w[1], m.w[2]);
 
 	test_run("U-SWAP-004", "swap header: an empty disk is taken, ours recognised, foreign refused",
 		 swap_header_logic);
-	if (has_word("swapforeign")) {
+	if (has_bootarg("swapforeign")) {
 		test_run("U-SWAP-005", "the swapper refuses a disk that holds something else",
 			 swap_foreign);
 	} else if (small && start_rc == 0) {
 		test_run("U-SWAP-006", "out of swap: the biggest client is killed with a line; no deadlock",
 			 swap_full);
-	} else if (start_rc == 0 && swaperr_run(swapper_proc, swapper_ep)) {
+	} else if (start_rc == 0 && swaperr_run(swapper_proc)) {
 		/* swaperr-*: disk errors, a dying swapper (utest_swaperr.c) */
 	} else if (start_rc == 0) {
 		/* Warm-up: every frame and page table the tests need once,

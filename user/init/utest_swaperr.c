@@ -21,129 +21,44 @@
 #include <string.h>
 
 #include "init.h"
+#include "swapclient.h"
 #include "user/swapper/swapper.h"
 
 #define PRIO_CHILD 10
 #define POOL_PAGES 128UL /* what swaptest_run starts the swapper with */
-#define SWAP_BASE 0x0800000000UL
 #define PAGE 4096UL
 
-static long sw_proc = HANDLE_NONE, sw_ep = HANDLE_NONE;
-static unsigned long next_id = 100; /* clear of utest_swap.c's ids */
-
-struct errkid {
-	long proc, ep;
-	unsigned long id;
-};
-
-struct swapinfo {
-	unsigned long used, total, bad, kills;
-};
-
-static int swapinfo(struct swapinfo *s)
-{
-	struct pg_msg m = ipc_call(sw_ep, SWAP_SWAPINFO, 0, 0, 0, 0);
-	if (m.status < 0 || msg_label(m) != SWAP_SWAPINFO)
-		return -1;
-	*s = (struct swapinfo){ m.w[0], m.w[1], m.w[2], m.w[3] };
-	return 0;
-}
-
-/* Faults served so far, pool frames free and in all; -1 if no answer. */
-static long swapstats(unsigned long *free, unsigned long *pool)
-{
-	struct pg_msg m = ipc_call(sw_ep, SWAP_STATS, 0, 0, 0, 0);
-	if (m.status < 0 || msg_label(m) != SWAP_STATS)
-		return -1;
-	if (free)
-		*free = m.w[3] & 0xffffffffUL;
-	if (pool)
-		*pool = m.w[3] >> 32;
-	return (long)m.w[2];
-}
-
-/* A child whose [SWAP_BASE, +size) the swapper serves, running CMD_MEMTEST. */
-static long kid_start(struct errkid *k, unsigned long size, unsigned long seed, unsigned long how)
-{
-	k->proc = HANDLE_NONE;
-	k->id = next_id++;
-	k->ep = pg_endpoint_create();
-	if (k->ep < 0)
-		return k->ep;
-	k->proc = spawn("child", PRIO_CHILD, k->ep);
-	if (k->proc < 0)
-		return k->proc;
-	struct pg_msg hello = pg_recv(k->ep);
-	if (hello.status < 0 || msg_label(hello) != CHILD_HELLO)
-		return -ERR_INVAL;
-	long given = pg_handle_mint(k->proc, RIGHT_READ | RIGHT_WRITE, 0);
-	if (given < 0)
-		return given;
-	struct pg_msg m = pg_call(sw_ep, MSG_INFO(SWAP_CLIENT, 3, 1), k->id, SWAP_BASE, size, 0, given);
-	pg_handle_delete(given);
-	if (m.status < 0)
-		return m.status;
-	if (msg_label(m) != SWAP_CLIENT)
-		return (long)m.w[0];
-	long badged = pg_handle_mint(sw_ep, RIGHT_WRITE, k->id);
-	if (badged < 0)
-		return badged;
-	long rc = pg_region_create(k->proc, SWAP_BASE, size, RIGHT_READ | RIGHT_WRITE, badged, 0);
-	pg_handle_delete(badged);
-	if (rc < 0)
-		return rc;
-	return pg_reply(MSG_INFO(CMD_MEMTEST, 4, 0), SWAP_BASE, size, seed, how, HANDLE_NONE);
-}
-
-/* Waits for the child (killing it first if it never got going), tells the
- * swapper it is gone; returns its exit status. */
-static long kid_end(struct errkid *k, long start_rc)
-{
-	long status = k->proc;
-	if (k->proc >= 0) {
-		if (start_rc < 0)
-			pg_object_destroy(k->proc);
-		status = pg_process_wait(k->proc);
-		ipc_call(sw_ep, SWAP_FORGET, k->id, 0, 0, 0);
-		pg_handle_delete(k->proc);
-	}
-	if (k->ep >= 0)
-		pg_handle_delete(k->ep);
-	k->proc = k->ep = HANDLE_NONE;
-	return status;
-}
+static long sw_proc = HANDLE_NONE;
 
 /* U-SWAP-010 (swaperr-write): writes to some sectors fail. */
 static void swaperr_write(void)
 {
-	struct swapinfo before, after;
-	TEST_CHECK_EQ(swapinfo(&before), 0);
-	struct errkid k;
-	long rc = kid_start(&k, 4 * POOL_PAGES * PAGE, 0x3e770010UL, MEMTEST_SEQ | MEMTEST_RANDOM);
-	long status = kid_end(&k, rc);
+	struct swapstats before, after;
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	struct kid k;
+	long rc = kid_memtest_start(&k, 4 * POOL_PAGES * PAGE, 0x3e770010UL, MEMTEST_SEQ | MEMTEST_RANDOM);
+	long status = kid_end(&k, rc < 0);
 	TEST_CHECK_EQ(rc, 0);
-	TEST_CHECK_EQ(swapinfo(&after), 0);
+	TEST_CHECK_EQ(swap_stats(&after), 0);
 	printf("swaptest: after write errors: %lu bad slots, child status %ld\n", after.bad, status);
 	TEST_CHECK_EQ(status, 0);               /* mismatched words */
 	TEST_CHECK(after.bad > before.bad);     /* some writes failed, their slots marked */
 	TEST_CHECK_EQ(after.kills, before.kills); /* another slot took each page */
 	TEST_CHECK_EQ(after.used, 0);
-	unsigned long free, pool;
-	TEST_CHECK(swapstats(&free, &pool) >= 0);
-	TEST_CHECK_EQ(free, pool);
+	TEST_CHECK_EQ(after.free, after.pool);
 }
 
 /* U-SWAP-011 (swaperr-read): a read fails: its owner dies, never with
  * wrong data; the next client is served. */
 static void swaperr_read(void)
 {
-	struct swapinfo before, mid, after;
-	TEST_CHECK_EQ(swapinfo(&before), 0);
-	struct errkid k;
-	long rc = kid_start(&k, 4 * POOL_PAGES * PAGE, 0x3e770011UL, MEMTEST_SEQ);
-	long status = kid_end(&k, rc);
+	struct swapstats before, mid, after;
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	struct kid k;
+	long rc = kid_memtest_start(&k, 4 * POOL_PAGES * PAGE, 0x3e770011UL, MEMTEST_SEQ);
+	long status = kid_end(&k, rc < 0);
 	TEST_CHECK_EQ(rc, 0);
-	TEST_CHECK_EQ(swapinfo(&mid), 0);
+	TEST_CHECK_EQ(swap_stats(&mid), 0);
 	printf("swaptest: the child whose swapped page could not be read ended with status %ld (%s)\n",
 	       status, status < 0 ? err_text(status) : "its mismatch count");
 	/* Killed at the fault the swapper failed (-ERR_IO): the kernel ends
@@ -153,32 +68,31 @@ static void swaperr_read(void)
 	TEST_CHECK(mid.bad > before.bad); /* the unreadable slot is not used again */
 	TEST_CHECK_EQ(mid.used, 0);       /* the dead client's slots came back */
 	/* The swapper goes on: a second child pages out and in and verifies. */
-	rc = kid_start(&k, 2 * POOL_PAGES * PAGE, 0x3e770111UL, MEMTEST_SEQ | MEMTEST_RANDOM);
-	status = kid_end(&k, rc);
+	rc = kid_memtest_start(&k, 2 * POOL_PAGES * PAGE, 0x3e770111UL, MEMTEST_SEQ | MEMTEST_RANDOM);
+	status = kid_end(&k, rc < 0);
 	TEST_CHECK_EQ(rc, 0);
 	TEST_CHECK_EQ(status, 0);
-	TEST_CHECK_EQ(swapinfo(&after), 0);
+	TEST_CHECK_EQ(swap_stats(&after), 0);
 	TEST_CHECK_EQ(after.kills, mid.kills);
-	unsigned long free, pool;
-	TEST_CHECK(swapstats(&free, &pool) >= 0);
-	TEST_CHECK_EQ(free, pool);
+	TEST_CHECK_EQ(after.free, after.pool);
 }
 
 /* U-SWAP-012 (swaperr-pager): the swapper dies under a faulting child. */
 static void swaperr_pager_dies(void)
 {
 	long free_before = test_free_frames();
-	struct errkid k;
-	long rc = kid_start(&k, 4 * POOL_PAGES * PAGE, 0x3e770012UL, MEMTEST_SEQ | MEMTEST_RANDOM);
+	struct kid k;
+	long rc = kid_memtest_start(&k, 4 * POOL_PAGES * PAGE, 0x3e770012UL, MEMTEST_SEQ | MEMTEST_RANDOM);
 	if (rc < 0) {
-		kid_end(&k, rc);
+		kid_end(&k, 1);
 		TEST_CHECK_EQ(rc, 0);
 	}
 	/* Let it run until the swapper is paging out (the pool is full). */
 	long faults = 0;
 	for (unsigned i = 0; i < 100000 && faults >= 0 && faults < (long)(POOL_PAGES + 64); i++) {
 		pg_yield();
-		faults = swapstats(NULL, NULL);
+		struct swapstats s;
+		faults = swap_stats(&s) < 0 ? -1 : (long)s.faults;
 	}
 	printf("swaptest: killing the swapper after %ld faults\n", faults);
 	TEST_CHECK(faults >= (long)(POOL_PAGES + 64));
@@ -188,9 +102,9 @@ static void swaperr_pager_dies(void)
 	printf("swaptest: its client ended with status %ld (%s)\n", status,
 	       status < 0 ? err_text(status) : "its mismatch count");
 	/* The swapper is gone: forgetting fails, nothing hangs. */
-	TEST_CHECK(ipc_call(sw_ep, SWAP_FORGET, k.id, 0, 0, 0).status < 0);
-	pg_handle_delete(k.proc);
-	pg_handle_delete(k.ep);
+	TEST_CHECK(ipc_call(swapper_ep, SWAP_FORGET, k.ids[0], 0, 0, 0).status < 0);
+	k.nids = 0; /* nothing left to forget */
+	kid_end(&k, 0);
 	TEST_CHECK_EQ(status, -ERR_FAULT); /* killed at a fault, never a count */
 	/* The pool (and the child) came back. */
 	long free_after = test_free_frames();
@@ -212,27 +126,16 @@ static void swaperr_pager_dies(void)
 	TEST_CHECK_EQ(st, 42);
 }
 
-static int has_word(const char *word)
-{
-	const char *args = runtime_info()->bootargs;
-	size_t n = strlen(word);
-	for (const char *p = args; (p = strstr(p, word)); p += n)
-		if ((p == args || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return 1;
-	return 0;
-}
-
-int swaperr_run(long swapper_proc, long swapper_ep)
+int swaperr_run(long swapper_proc)
 {
 	sw_proc = swapper_proc;
-	sw_ep = swapper_ep;
-	if (has_word("swaperr-write"))
+	if (has_bootarg("swaperr-write"))
 		test_run("U-SWAP-010", "swap write errors: bad slots are marked, pages go elsewhere, 4x the pool verifies",
 			 swaperr_write);
-	else if (has_word("swaperr-read"))
+	else if (has_bootarg("swaperr-read"))
 		test_run("U-SWAP-011", "a swap read error kills the page's owner with a line; the next client verifies",
 			 swaperr_read);
-	else if (has_word("swaperr-pager"))
+	else if (has_bootarg("swaperr-pager"))
 		test_run("U-SWAP-012", "the swapper dies under a faulting client: it is killed, init goes on, frames return",
 			 swaperr_pager_dies);
 	else

@@ -1,5 +1,7 @@
 /*
- * Where swap lives, from the kernel command line (issue 7):
+ * init's reading of the kernel command line: bootarg_value and
+ * has_bootarg for any argument, and what the swapper is started with.
+ * Where swap lives (issue 7):
  *   swap=vda              the whole first virtio disk (also the default)
  *   swap=PARTLABEL=name   the GPT partition named name (at most 8 bytes)
  *   swap=TYPE=swap        the GPT partition of type Linux swap
@@ -16,6 +18,16 @@
 
 #include "init.h"
 #include "user/swapper/swapper.h"
+
+int has_bootarg(const char *word)
+{
+	const char *args = runtime_info()->bootargs;
+	size_t n = strlen(word);
+	for (const char *p = args; (p = strstr(p, word)); p += n)
+		if ((p == args || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
 
 const char *bootarg_value(const char *key, size_t *len)
 {
