@@ -40,3 +40,14 @@ QEMU_SERIAL_INPUT=$LOGS/DEMO-002.input boot_test DEMO-002 \
 	-e '^pagoda> poweroff$' -e '^console: powering off$' \
 	-e 'pagoda: init exited with status 0; powering off'
 rm -f "$DEMO_IMG"
+
+# Issue 7's "sequential write then verify of 4x RAM": make run's machine
+# (64 MiB) and one child writing and verifying 256 MiB through the swapper.
+demo_opts 'memtest 256M; free'
+boot_test DEMO-003 "make run CMDS='memtest 256M': 4x the machine's RAM written and verified, exact" \
+	-i -t 240 -m "$DEMO_MEM" -s "$DEMO_SMP" -a "$DEMO_APPEND" -q "$DEMO_QEMU" \
+	-e '^  memory +0x0080000000-0x0084000000 +64 MiB$' \
+	-e '^memtest: 256M verified, 0 mismatched words$' \
+	-e '^memtest: 65536 pages in [0-9.]+ s: [1-9][0-9]{4,} page-outs, [1-9][0-9]{4,} page-ins' \
+	-e '^Swap: +[1-9][0-9]* +0 +[1-9][0-9]*$' \
+	-e 'pagoda: init exited with status 0; powering off'
