@@ -342,6 +342,75 @@ static void t_clockpro_client_gone(void)
 	CHECK_EQ(c.hot + c.cold, 0);
 }
 
+/* ---- the swap-cache what-if ------------------------------------------------------- */
+
+/* FIFO with its page_added calls recorded. */
+static unsigned nadded;
+static unsigned added_frame[64];
+static uint64_t added_key[64];
+
+static void rec_added(unsigned frame, uint64_t key)
+{
+	if (nadded < 64) {
+		added_frame[nadded] = frame;
+		added_key[nadded++] = key;
+	}
+	fifo_policy.page_added(frame, key);
+}
+
+static void t_swap_cache(void)
+{
+	/* 4 frames, 2 victims a reclaim, FIFO: pages 1..4 fill frames 0..3
+	 * (the free list is a queue from frame 0); 5 reclaims frames 0 and 1
+	 * (pages 1, 2) and takes frame 0, freed first; 2 is still in frame 1:
+	 * a soft fault, frame 1 taken back; 1 misses (its frame was reused)
+	 * and reclaims frames 2, 3 (pages 3, 4), taking frame 2; 4 is a soft
+	 * fault on frame 3; 3 misses, reclaims frames 0 and 1 and takes 0. */
+	static const uint32_t seq[] = { 1, 2, 3, 4, 5, 2, 1, 4, 3 };
+	struct swap_policy rec = fifo_policy;
+	rec.page_added = rec_added;
+	tr_reset();
+	for (unsigned i = 0; i < 9; i++)
+		tr_add(seq[i]);
+	sim_cluster = 2;
+	sim_swap_cache = 1;
+	nadded = 0;
+	long misses = faults_upto(&rec, 9, 4);
+	unsigned long soft = sim_soft_faults;
+	sim_swap_cache = 0;
+	long lifo = faults_upto(&rec, 9, 4);
+	sim_cluster = SIM_CLUSTER;
+	CHECK_EQ(misses, 7);
+	CHECK_EQ(soft, 2);
+	CHECK_EQ(lifo, 9); /* main.c's discipline: every refault is a miss */
+	CHECK_EQ(sim_soft_faults, 0);
+	/* page_added: the frames in that order, the soft faults with the
+	 * frame and key their page had. */
+	static const unsigned frame[] = { 0, 1, 2, 3, 0, 1, 2, 3, 0 };
+	static const uint32_t page[] = { 1, 2, 3, 4, 5, 2, 1, 4, 3 };
+	for (unsigned i = 0; i < 9; i++) {
+		CHECK_EQ(added_frame[i], frame[i]);
+		CHECK(added_key[i] == (1ULL << 32 | page[i]));
+	}
+	/* No policy beats OPT with it either: a page is in memory (resident or
+	 * cached) only in one of the pool's frames. */
+	sim_swap_cache = 1;
+	for (int id = 0; id < TRACE_COUNT && !check_failing(); id++) {
+		struct sim_trace t;
+		CHECK(sim_trace_load(&t, id, 64) == 0);
+		for (unsigned frames = 16; frames <= 128; frames += 16) {
+			long opt = sim_opt_faults(&t, frames);
+			for (unsigned p = 0; p < npolicies; p++) {
+				long f = sim_policy_faults(policies[p], &t, frames);
+				if (f < opt || f + (long)sim_soft_faults > (long)t.len)
+					check_failed(__FILE__, __LINE__, policies[p]->name);
+			}
+		}
+		sim_trace_free(&t);
+	}
+	sim_swap_cache = 0;
+}
+
 /* ---- traces ----------------------------------------------------------------------- */
 
 static void t_traces(void)
@@ -424,5 +493,6 @@ int main(void)
 	run_test("POL-010", "CLOCK-Pro: pages taken back (a ghost hit, a hot page) are never named", t_clockpro_client_gone);
 	run_test("POL-011", "traces: same pages every run, within their universe and length, names", t_traces);
 	run_test("POL-012", "traces: loop, seqscan, zipf and shift have the shapes traces.h gives", t_trace_shapes);
+	run_test("POL-014", "--swap-cache: freed frames queue, a fault on a page still in one is soft, not a miss", t_swap_cache);
 	return test_summary();
 }

@@ -16,7 +16,10 @@
  *       trace with F frames (default M): what the real swapper, replaying
  *       the trace in QEMU with a pool of F frames, must count.
  * What-ifs (policysim.h), not the swapper as it is: --cluster N victims a
- * reclaim instead of 8; --frames-up: frames handed out 0 first.
+ * reclaim instead of 8; --frames-up: frames handed out 0 first;
+ * --swap-cache: freed frames keep their pages until reused, a fault on one
+ * is a soft fault, not a miss (--table then also gives the soft faults;
+ * one run prints its misses and its soft faults).
  */
 #include "tests/host/policysim.h"
 
@@ -37,7 +40,9 @@ static const struct swap_policy *const policies[] = {
 
 unsigned sim_cluster = SIM_CLUSTER;
 int sim_frames_up;
+int sim_swap_cache;
 unsigned long sim_reads;
+unsigned long sim_soft_faults;
 
 const struct swap_policy *const *sim_policies(unsigned *n)
 {
@@ -79,15 +84,60 @@ void sim_trace_free(struct sim_trace *t)
 #define NONE UINT32_MAX
 
 /* The simulated pool: what main.c keeps in frames[], vpage.frame, the free
- * list, plus the hardware's accessed bit of each frame's mapping. */
+ * list, plus the hardware's accessed bit of each frame's mapping. The free
+ * list is a doubly linked list of frames: main.c's LIFO stack pushes and
+ * pops at its tail; --swap-cache's FIFO pushes at the tail, pops the head
+ * and takes frames back from anywhere. */
 static struct {
 	unsigned nframes;
 	uint32_t owner[SWAP_MAX_POOL]; /* page in the frame, or NONE */
 	uint8_t abit[SWAP_MAX_POOL];
-	uint32_t freelist[SWAP_MAX_POOL];
+	uint32_t fl_prev[SWAP_MAX_POOL], fl_next[SWAP_MAX_POOL]; /* the free list */
+	uint32_t fl_head, fl_tail;
 	unsigned nfree;
-	uint32_t *where; /* per page: its frame, or NONE */
+	uint32_t cached[SWAP_MAX_POOL]; /* --swap-cache: the page a free frame still holds */
+	uint32_t *where;     /* per page: its frame, or NONE */
+	uint32_t *cached_in; /* per page: the free frame still holding it, or NONE */
 } pool;
+
+static void fl_push(uint32_t f) /* at the tail */
+{
+	pool.fl_prev[f] = pool.fl_tail;
+	pool.fl_next[f] = NONE;
+	if (pool.fl_tail != NONE)
+		pool.fl_next[pool.fl_tail] = f;
+	else
+		pool.fl_head = f;
+	pool.fl_tail = f;
+	pool.nfree++;
+}
+
+static void fl_remove(uint32_t f)
+{
+	if (pool.fl_prev[f] != NONE)
+		pool.fl_next[pool.fl_prev[f]] = pool.fl_next[f];
+	else
+		pool.fl_head = pool.fl_next[f];
+	if (pool.fl_next[f] != NONE)
+		pool.fl_prev[pool.fl_next[f]] = pool.fl_prev[f];
+	else
+		pool.fl_tail = pool.fl_prev[f];
+	pool.nfree--;
+}
+
+/* The frame a miss takes: main.c's stack top (the tail), or with
+ * --swap-cache the frame freed longest ago (the head), whose cached page
+ * is then gone for good (the policy was told at its eviction). */
+static uint32_t fl_pop(void)
+{
+	uint32_t f = sim_swap_cache ? pool.fl_head : pool.fl_tail;
+	fl_remove(f);
+	if (pool.cached[f] != NONE) {
+		pool.cached_in[pool.cached[f]] = NONE;
+		pool.cached[f] = NONE;
+	}
+	return f;
+}
 
 /* env.accessed: pg_ad_query reads and clears the bit; a free frame (no
  * page, or not mapped) reads 0, as frame_accessed says. */
@@ -120,12 +170,16 @@ static int sim_reclaim(const struct swap_policy *p)
 		}
 		p->page_removed((unsigned)v);
 		pool.where[pool.owner[v]] = NONE;
+		if (sim_swap_cache) { /* the frame keeps the page until reused */
+			pool.cached[v] = pool.owner[v];
+			pool.cached_in[pool.owner[v]] = (uint32_t)v;
+		}
 		pool.owner[v] = NONE;
 		pool.abit[v] = 0;
 		victim[n++] = (uint32_t)v;
 	}
 	for (unsigned i = 0; i < n; i++)
-		pool.freelist[pool.nfree++] = victim[i];
+		fl_push(victim[i]);
 	return (int)n;
 }
 
@@ -137,20 +191,27 @@ long sim_policy_faults(const struct swap_policy *p, const struct sim_trace *t, u
 	}
 	pool.nframes = frames;
 	pool.nfree = 0;
+	pool.fl_head = pool.fl_tail = NONE;
 	sim_reads = 0;
+	sim_soft_faults = 0;
 	for (unsigned f = 0; f < frames; f++) {
 		pool.owner[f] = NONE;
+		pool.cached[f] = NONE;
 		pool.abit[f] = 0;
-		/* pool_alloc's order: frame 0 pushed first, so popped last */
-		pool.freelist[pool.nfree++] = sim_frames_up ? frames - 1 - f : f;
+		/* pool_alloc's order: frame 0 pushed first, so popped last
+		 * (--swap-cache: a queue, frame 0 first; --frames-up: either
+		 * way, frame 0 handed out first) */
+		fl_push(sim_frames_up && !sim_swap_cache ? frames - 1 - f : f);
 	}
-	pool.where = malloc((t->npages ? t->npages : 1) * sizeof *pool.where);
-	if (!pool.where)
-		return -1;
-	for (unsigned i = 0; i < t->npages; i++)
-		pool.where[i] = NONE;
-	struct policy_env env = { .nframes = frames, .accessed = sim_accessed, .ctx = NULL };
+	size_t np = t->npages ? t->npages : 1;
+	pool.where = malloc(np * sizeof *pool.where);
+	pool.cached_in = malloc(np * sizeof *pool.cached_in);
 	long faults = -1;
+	if (!pool.where || !pool.cached_in)
+		goto out;
+	for (unsigned i = 0; i < t->npages; i++)
+		pool.where[i] = pool.cached_in[i] = NONE;
+	struct policy_env env = { .nframes = frames, .accessed = sim_accessed, .ctx = NULL };
 	if (p->init(&env) < 0) {
 		fprintf(stderr, "policysim: %s refused %u frames\n", p->name, frames);
 		goto out;
@@ -161,6 +222,21 @@ long sim_policy_faults(const struct swap_policy *p, const struct sim_trace *t, u
 		uint32_t f = pool.where[page];
 		if (f != NONE) {
 			pool.abit[f] = 1; /* the MMU sets A; the policy is not told */
+			continue;
+		}
+		if (sim_swap_cache && (f = pool.cached_in[page]) != NONE) {
+			/* A soft fault: the page's frame, still free, is taken back
+			 * (the rest of the free list keeps its order); no disk I/O,
+			 * no reclaim, not a miss. To the policy it is a page added
+			 * (its frame, its key), like the miss that first brought it. */
+			sim_soft_faults++;
+			fl_remove(f);
+			pool.cached[f] = NONE;
+			pool.cached_in[page] = NONE;
+			pool.owner[f] = page;
+			pool.where[page] = f;
+			p->page_added(f, 1ULL << 32 | page);
+			pool.abit[f] = 1; /* the kernel marks the faulting access */
 			continue;
 		}
 		faults++;
@@ -174,7 +250,7 @@ long sim_policy_faults(const struct swap_policy *p, const struct sim_trace *t, u
 				goto out;
 			}
 		}
-		f = pool.freelist[--pool.nfree];
+		f = fl_pop();
 		pool.owner[f] = page;
 		pool.where[page] = f;
 		p->page_added(f, 1ULL << 32 | page);
@@ -182,7 +258,8 @@ long sim_policy_faults(const struct swap_policy *p, const struct sim_trace *t, u
 	}
 out:
 	free(pool.where);
-	pool.where = NULL;
+	free(pool.cached_in);
+	pool.where = pool.cached_in = NULL;
 	return faults;
 }
 
@@ -251,7 +328,7 @@ static void usage(void)
 	fprintf(stderr, "usage: policysim [--mem M] [--csv FILE] [--table] [what-ifs]\n"
 			"       policysim --trace NAME --policy NAME|opt [--mem M] [--frames F] "
 			"[what-ifs]\n"
-			"what-ifs: --cluster N (victims a reclaim, 1..%d), --frames-up\n",
+			"what-ifs: --cluster N (victims a reclaim, 1..%d), --frames-up, --swap-cache\n",
 		SIM_MAX_CLUSTER);
 	exit(2);
 }
@@ -295,7 +372,7 @@ static int write_csv(const char *path, const struct sim_trace *tr, unsigned mem)
 static int report(const struct sim_trace *tr, unsigned mem, int table)
 {
 	long opt[TRACE_COUNT], faults[NPOLICIES][TRACE_COUNT];
-	unsigned long reads[NPOLICIES][TRACE_COUNT];
+	unsigned long reads[NPOLICIES][TRACE_COUNT], soft[NPOLICIES][TRACE_COUNT];
 	double logsum[NPOLICIES] = { 0 };
 	for (int id = 0; id < TRACE_COUNT; id++) {
 		if ((opt[id] = sim_opt_faults(&tr[id], mem)) <= 0)
@@ -304,11 +381,13 @@ static int report(const struct sim_trace *tr, unsigned mem, int table)
 			if ((faults[p][id] = sim_policy_faults(policies[p], &tr[id], mem)) < 0)
 				return -1;
 			reads[p][id] = sim_reads;
+			soft[p][id] = sim_soft_faults;
 			logsum[p] += log((double)faults[p][id] / (double)opt[id]);
 		}
 	}
 	if (table) {
-		printf("page faults with %u frames, and faults / OPT\n%-8s %6s", mem, "trace", "opt");
+		printf("page faults with %u frames, and faults / OPT%s\n%-8s %6s", mem,
+		       sim_swap_cache ? " (--swap-cache: misses only)" : "", "trace", "opt");
 		for (unsigned p = 0; p < NPOLICIES; p++)
 			printf(" %15s", policies[p]->name);
 		printf("\n");
@@ -321,6 +400,17 @@ static int report(const struct sim_trace *tr, unsigned mem, int table)
 		printf("%-8s %6s", "geomean", "");
 		for (unsigned p = 0; p < NPOLICIES; p++)
 			printf(" %15.3f", exp(logsum[p] / TRACE_COUNT));
+		if (sim_swap_cache) {
+			printf("\n\nsoft faults (a freed frame taken back: no disk I/O)\n%-15s",
+			       "trace");
+			for (unsigned p = 0; p < NPOLICIES; p++)
+				printf(" %15s", policies[p]->name);
+			for (int id = 0; id < TRACE_COUNT; id++) {
+				printf("\n%-15s", trace_name(id));
+				for (unsigned p = 0; p < NPOLICIES; p++)
+					printf(" %15lu", soft[p][id]);
+			}
+		}
 		printf("\n\naccessed bits read per fault (a pg_ad_query each in the swapper)\n%-15s",
 		       "trace");
 		for (unsigned p = 0; p < NPOLICIES; p++)
@@ -374,6 +464,10 @@ int main(int argc, char **argv)
 			sim_frames_up = 1;
 			continue;
 		}
+		if (strcmp(a, "--swap-cache") == 0) {
+			sim_swap_cache = 1;
+			continue;
+		}
 		if (!v)
 			usage();
 		i++;
@@ -410,7 +504,10 @@ int main(int argc, char **argv)
 		sim_trace_free(&t);
 		if (n < 0)
 			return 1;
-		printf("%ld\n", n);
+		if (sim_swap_cache && strcmp(policy, "opt"))
+			printf("%ld %lu\n", n, sim_soft_faults);
+		else
+			printf("%ld\n", n);
 		return 0;
 	}
 	if (mem > SWAP_MAX_POOL) {

@@ -21,13 +21,32 @@
 
 /* What-ifs, for experiments only (the real swapper is the defaults):
  * victims asked for per reclaim (1..SIM_MAX_CLUSTER, default SIM_CLUSTER),
- * and frames handed out from frame 0 up instead of main.c's nframes-1 down. */
+ * frames handed out from frame 0 up instead of main.c's nframes-1 down,
+ * and sim_swap_cache (below). */
 extern unsigned sim_cluster;
 extern int sim_frames_up;
+
+/*
+ * sim_swap_cache: "free but cached" frames, a discipline main.c does not
+ * have (yet). A frame freed by a reclaim keeps its page's contents and
+ * identity until a miss reuses it. The free list is a queue: frames
+ * 0..nframes-1 in that order at the start, victims appended in the order
+ * picked, a miss taking the head (the frame freed longest ago; its old
+ * page is then gone, the policy having been told at the eviction). An
+ * access to a page whose frame is still on the free list is a soft fault,
+ * not a miss (no disk I/O, no reclaim): the frame leaves the queue (the
+ * others keep their order), page_added(frame, the page's key) is called as
+ * for a miss and the accessed bit set after it. Only misses are returned
+ * by sim_policy_faults; the soft faults are counted in sim_soft_faults.
+ */
+extern int sim_swap_cache;
 
 /* env.accessed calls in the last sim_policy_faults run: each is one
  * pg_ad_query system call in the real swapper. */
 extern unsigned long sim_reads;
+
+/* Soft faults in the last sim_policy_faults run (sim_swap_cache only). */
+extern unsigned long sim_soft_faults;
 
 /* A whole trace in memory: pages[0..len-1], each below npages. */
 struct sim_trace {
@@ -49,15 +68,16 @@ void sim_trace_free(struct sim_trace *t);
 
 /*
  * Faults of policy p with `frames` pool frames (1..SWAP_MAX_POOL) on trace
- * t, every miss counted (the first touch of a page too). Replays main.c:
- * frames 0..frames-1 pushed on a LIFO free list; a hit sets the frame's
- * accessed bit, no policy call; a miss with no free frame reclaims (up to
- * SIM_CLUSTER pick_victim calls, stopping at -1, page_removed after each,
- * victims pushed in the order picked), pops a frame, calls page_added with
- * key 1 << 32 | page, and sets the accessed bit (the faulting access).
- * env.accessed reads and clears the bit. Returns -1, with a message on
- * stderr, if the policy misbehaves (names a frame holding no page, or
- * nothing while every frame is full) or init refuses.
+ * t, every miss counted (the first touch of a page too; not the soft faults
+ * of sim_swap_cache, which changes the free list as said above). Replays
+ * main.c: frames 0..frames-1 pushed on a LIFO free list; a hit sets the
+ * frame's accessed bit, no policy call; a miss with no free frame reclaims
+ * (up to SIM_CLUSTER pick_victim calls, stopping at -1, page_removed after
+ * each, victims pushed in the order picked), pops a frame, calls
+ * page_added with key 1 << 32 | page, and sets the accessed bit (the
+ * faulting access). env.accessed reads and clears the bit. Returns -1,
+ * with a message on stderr, if the policy misbehaves (names a frame
+ * holding no page, or nothing while every frame is full) or init refuses.
  */
 long sim_policy_faults(const struct swap_policy *p, const struct sim_trace *t, unsigned frames);
 
