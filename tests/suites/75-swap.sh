@@ -71,7 +71,7 @@ done
 # its own stamp.
 REPLAY_MEM=128
 for pol in clock clockpro; do
-	for trace in loop zipf; do
+	for trace in loop zipf shift; do
 		id="SWAP-REPLAY-$pol-$trace"
 		desc="replay $trace ($REPLAY_MEM frames, $pol) in QEMU: the faults the simulator predicts"
 		if ! expect=$("$BUILD/host/policysim" --trace "$trace" --policy "$pol" --mem "$REPLAY_MEM"); then

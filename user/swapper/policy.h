@@ -41,7 +41,7 @@ extern const struct swap_policy random_policy; /* random.c */
 extern const struct swap_policy clockpro_policy; /* clockpro.c */
 
 /* CLOCK-Pro's state, for tests and reports: resident hot and cold pages,
- * remembered non-resident ones (at most nframes), the cold-page target. */
+ * remembered non-resident ones (at most 2 x nframes), the cold-page target. */
 struct clockpro_census {
 	unsigned hot, cold, ghosts, cold_target;
 };
