@@ -33,7 +33,8 @@ BOOT_FIGURES="instructions_to_init null_syscall ipc_roundtrip context_switch map
 map_page_batched unmap_page_batched fault_zero fault_pager protect_page protect_page_batched
 ad_query ad_query_single"
 # Targets (issue 6): an upper bound in the figure's unit, or a lower one.
-declare -A TARGET=([null_syscall]=60 [ipc_roundtrip]=400 [fault_pager]=1000)
+declare -A TARGET=([null_syscall]=60 [ipc_roundtrip]=400 [fault_pager]=1000
+	[faults_geomean_clockpro]=1400) # the default policy (issue 6)
 declare -A TARGET_MIN=([swap_out_ratio]=800 [swap_in_ratio]=800)
 
 # Swap throughput (wall time, so no -icount): SWAP_RUNS boots of the console
@@ -204,9 +205,9 @@ done < "$OUT/figures.txt"
 cat "$OUT/figures.txt"
 echo "bench: done"
 echo
-printf '%-22s %12s  %-13s %-8s %s\n' figure value unit target status
+printf '%-30s %10s  %-13s %-8s %s\n' figure value unit target status
 while IFS=, read -r name value unit target status; do
-	printf '%-22s %12s  %-13s %-8s %s\n' "$name" "$value" "$unit" "$target" "$status"
+	printf '%-30s %10s  %-13s %-8s %s\n' "$name" "$value" "$unit" "$target" "$status"
 done < <(tail -n +2 "$csv")
 echo
 if [ "$identical" = yes ]; then
