@@ -35,9 +35,7 @@
 #include <string.h>
 
 #include "drivers/block.h"
-#include "drivers/block_part.h"
-#include "drivers/gpt.h"
-#include "drivers/virtio/virtio_blk.h"
+#include "user/swapper/disk.h"
 #include "user/swapper/policy.h"
 #include "user/swapper/swapper.h"
 
@@ -81,15 +79,10 @@ struct frame {
 	unsigned long page;   /* index in owner's pages */
 };
 
-struct dev_slot {
-	long window, irq;
-	uint64_t base, size;
-};
-
-static struct dev_slot devs[MAX_DEVS];
-static struct virtio_blk blk; /* must not move while open */
-static struct block_dev *dev;
-static uint32_t spp; /* sectors per page */
+static struct swap_dev_slot devs[MAX_DEVS];
+static struct swap_disk disk; /* must not move while open */
+static struct block_dev *dev;  /* disk.dev, once open */
+static uint32_t spp;           /* sectors per page */
 
 static struct frame frames[SWAP_MAX_POOL];
 static unsigned npool;
@@ -99,7 +92,7 @@ static unsigned nfree;
 static struct client clients[SWAP_MAX_CLIENTS];
 
 static uint8_t slot_used[SWAP_MAX_SLOTS / 8], slot_bad[SWAP_MAX_SLOTS / 8];
-static unsigned long nslots; /* slots 1 .. nslots-1 are usable */
+static unsigned long nslots; /* slots 1 .. nslots-1 are usable (disk.nslots) */
 static unsigned long slots_used, slots_bad, slot_cursor = 1;
 
 static struct {
@@ -566,137 +559,6 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 
 /* ---- setup ---------------------------------------------------------------------- */
 
-/*
- * Narrows dev to the GPT partition `where` names (swap=PARTLABEL=name or
- * swap=TYPE=swap), through a partition view of the disk. A disk without a
- * valid GPT, or without that partition, is refused with a message naming it.
- */
-static struct block_part part;
-static char part_name[48];
-static unsigned long part_number; /* 0: the whole disk */
-
-static long select_partition(unsigned long where, unsigned long packed_label)
-{
-	char spec[32], label[9] = { 0 };
-	for (unsigned i = 0; i < 8; i++)
-		label[i] = (char)(packed_label >> (8 * i));
-	if (where == SWAP_PARTLABEL)
-		snprintf(spec, sizeof spec, "PARTLABEL=%s", label);
-	else
-		snprintf(spec, sizeof spec, "TYPE=swap");
-
-	/* LBA 1 and the entry array, read into one buffer. */
-	enum { GPT_BUF = 16 * PAGE };
-	struct virtio_dma buf;
-	long rc = virtio_dma_alloc(GPT_BUF, &buf);
-	if (rc < 0)
-		return rc;
-	static struct gpt_header h;
-	static struct gpt_partition parts[16];
-	char why[128];
-	uint32_t ss = dev->sector_size;
-	rc = block_read(dev, 1, 1, buf.va, buf.pa);
-	if (rc == 0)
-		rc = gpt_parse_header(buf.va, ss, ss, dev->capacity_sectors, &h, why, sizeof why);
-	else
-		snprintf(why, sizeof why, "cannot read LBA 1: %s", err_text(rc));
-	if (rc == 0 && gpt_array_sectors(&h) * ss > GPT_BUF) {
-		snprintf(why, sizeof why, "its partition table (%lu sectors) is too large",
-			 (unsigned long)gpt_array_sectors(&h));
-		rc = -ERR_RANGE;
-	}
-	if (rc == 0 && (rc = block_read(dev, h.entries_lba, (uint32_t)gpt_array_sectors(&h), buf.va,
-					buf.pa)) < 0)
-		snprintf(why, sizeof why, "cannot read the partition table: %s", err_text(rc));
-	int n = rc == 0 ? gpt_parse_entries(buf.va, GPT_BUF, &h, parts, 16, why, sizeof why) : (int)rc;
-	virtio_dma_free(&buf);
-	if (n < 0) {
-		printf("swapper: %s: no usable GPT (%s); refusing it\n", dev->name, why);
-		return -ERR_BADFORMAT;
-	}
-	int i = gpt_find(parts, (unsigned)n, spec);
-	if (i < 0) {
-		printf("swapper: %s: no single GPT partition %s (%s); refusing it\n", dev->name, spec,
-		       err_text(i));
-		return -ERR_NOENT;
-	}
-	snprintf(part_name, sizeof part_name, "%sp%u", dev->name, parts[i].number);
-	part_number = parts[i].number;
-	rc = block_part_init(&part, dev, parts[i].first_lba, parts[i].last_lba - parts[i].first_lba + 1,
-			     part_name);
-	if (rc < 0)
-		return rc;
-	dev = &part.dev;
-	return 0;
-}
-
-/* Opens the first virtio block device (or the partition `where` names) and
- * checks its header. */
-static long swap_open(unsigned long max_slots, unsigned long where, unsigned long label)
-{
-	long rc = -ERR_NOENT;
-	for (unsigned i = 0; i < MAX_DEVS && rc < 0; i++) {
-		if (devs[i].window < 0 || devs[i].irq < 0)
-			continue;
-		rc = virtio_blk_open(&blk, devs[i].window, devs[i].base, devs[i].size, devs[i].irq);
-	}
-	if (rc < 0) {
-		printf("swapper: no virtio block device to swap to (%s)\n", err_text(rc));
-		return rc;
-	}
-	dev = &blk.bdev;
-	if (where != SWAP_WHOLE_DISK && (rc = select_partition(where, label)) < 0)
-		return rc;
-	if (dev->sector_size > PAGE || PAGE % dev->sector_size) {
-		printf("swapper: %s: sectors of %u bytes; refusing it\n", dev->name, dev->sector_size);
-		return -ERR_INVAL;
-	}
-	spp = (uint32_t)(PAGE / dev->sector_size);
-	unsigned long slots = dev->capacity_sectors / spp;
-	if (slots > SWAP_MAX_SLOTS)
-		slots = SWAP_MAX_SLOTS;
-	if (max_slots && slots > max_slots + 1)
-		slots = max_slots + 1;
-	if (dev->read_only || slots < SWAP_MIN_SLOTS + 1) {
-		printf("swapper: %s is %s (%lu KiB; at least %lu KiB needed, writable); refusing it\n",
-		       dev->name, dev->read_only ? "read-only" : "too small for swap",
-		       (unsigned long)(dev->capacity_sectors * dev->sector_size >> 10),
-		       (SWAP_MIN_SLOTS + 1) * PAGE >> 10);
-		return -ERR_NOSPC;
-	}
-	struct virtio_dma hdr;
-	if ((rc = virtio_dma_alloc(PAGE, &hdr)) < 0)
-		return rc;
-	if ((rc = block_read(dev, 0, spp, hdr.va, hdr.pa)) < 0) {
-		printf("swapper: %s: cannot read the header: %s\n", dev->name, err_text(rc));
-	} else {
-		switch (swap_header_check(hdr.va, PAGE)) {
-		case SWAP_HDR_FOREIGN:
-			printf("swapper: %s holds something else (not a Pagoda swap header); refusing it\n",
-			       dev->name);
-			rc = -ERR_BADFORMAT;
-			break;
-		case SWAP_HDR_EMPTY:
-		case SWAP_HDR_OURS:
-			/* Swap holds nothing across boots: (re)write the header. */
-			swap_header_make(hdr.va, slots);
-			rc = block_write(dev, 0, spp, hdr.va, hdr.pa);
-			if (rc == 0)
-				rc = block_flush(dev);
-			if (rc < 0)
-				printf("swapper: %s: cannot write the header: %s\n", dev->name,
-				       err_text(rc));
-			break;
-		}
-	}
-	virtio_dma_free(&hdr);
-	if (rc < 0)
-		return rc;
-	nslots = slots;
-	printf("swapper: swapping to %s: %lu slots of 4 KiB\n", dev->name, nslots - 1);
-	return 0;
-}
-
 static long pool_alloc(unsigned pages)
 {
 	for (npool = 0; npool < pages; npool++) {
@@ -746,9 +608,12 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		pool = SWAP_DEFAULT_POOL;
 	if (pool < CLUSTER || pool > SWAP_MAX_POOL)
 		return -ERR_RANGE;
-	long rc = swap_open(max_slots, where, label);
+	long rc = swap_disk_open(&disk, devs, MAX_DEVS, max_slots, where, label);
 	if (rc < 0)
 		return rc;
+	dev = disk.dev;
+	spp = disk.spp;
+	nslots = disk.nslots;
 	if ((rc = pool_alloc((unsigned)pool)) < 0) {
 		printf("swapper: cannot allocate a pool of %lu frames: %s\n", pool, err_text(rc));
 		return rc;
@@ -836,7 +701,8 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	}
 	case SWAP_START: {
 		long rc = swap_start(m->w[0], m->w[1], m->w[2], m->w[3]);
-		pager_reply_msg(r, label, (unsigned long)rc, npool, nslots ? nslots - 1 : 0, part_number);
+		pager_reply_msg(r, label, (unsigned long)rc, npool, nslots ? nslots - 1 : 0,
+				disk.part_number);
 		return 0;
 	}
 	case SWAP_CLIENT: {
