@@ -420,8 +420,8 @@ static long frame_get(void)
 
 /* ---- faults ------------------------------------------------------------------- */
 
-/* Makes frame f hold page `page` of c, read-only and clean (its swap copy
- * stays valid), mapped into c if map. */
+/* Makes frame f hold page `page` of c and tells the policy; clean, and
+ * mapped read-only into c if map (else the caller maps it). */
 static void frame_install(struct client *c, unsigned long page, unsigned f, bool map)
 {
 	struct vpage *vp = &c->pages[page];
@@ -526,7 +526,6 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 		freelist[nfree++] = (uint16_t)fi;
 		return -ERR_NOMEM;
 	}
-	struct frame *fr = &frames[fi];
 	if (vp->slot) {
 		long rc = page_in(c, page, (unsigned)fi);
 		if (rc < 0) {
@@ -543,17 +542,14 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	} else {
 		memset(frame_va((unsigned)fi), 0, PAGE);
 	}
-	fr->owner = c;
-	fr->page = page;
-	vp->frame = (uint16_t)(fi + 1);
-	vp->flags = VP_MAPPED;
+	frame_install(c, page, (unsigned)fi, false);
+	vp->flags = VP_MAPPED; /* by the answer below */
 	if (write) {
 		vp->flags |= VP_DIRTY | VP_RW;
 		slot_free(vp->slot);
 		vp->slot = 0;
 	}
-	policy->page_added((unsigned)fi, page_key(c, page));
-	pager_reply_map(r, fr->handle, f->page, rights);
+	pager_reply_map(r, frames[fi].handle, f->page, rights);
 	return 0;
 }
 
