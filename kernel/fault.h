@@ -55,6 +55,23 @@ void thread_die_doomed(struct thread *t);
 
 /* Region bookkeeping on an address space (kernel/region.c). */
 struct region *region_find(struct aspace *as, vaddr_t va);
+
+/*
+ * Checking half of region_create: 0 if [base, base + size) (page-aligned,
+ * non-empty, below USER_TOP) overlaps no region of p and rights is a
+ * non-empty subset of RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC; else
+ * -ERR_ALIGN, -ERR_RANGE, -ERR_INVAL or -ERR_EXIST.
+ */
+long region_check(struct process *p, vaddr_t base, size_t size, unsigned long rights);
+
+/*
+ * Doing half: adds the region region_check accepted, served by the
+ * endpoint behind `pager` (a validated endpoint handle; the region takes
+ * its own reference and the handle's badge). Charged to p's quota: 0 or
+ * -ERR_NOMEM, and then nothing changed.
+ */
+long region_insert(struct process *p, vaddr_t base, size_t size, unsigned long rights,
+		   const struct handle *pager, uint64_t timeout);
 void regions_destroy(struct aspace *as);
 
 #endif

@@ -11,19 +11,30 @@
 
 struct frame_obj;
 
+/* How to start a process (loader_spawn). */
+struct spawn_opts {
+	unsigned priority;              /* of its first thread */
+	size_t quota;                   /* bytes carved from the parent's quota */
+	const struct handle *bootstrap; /* installed as HANDLE_BOOTSTRAP; NULL: none */
+	const struct handle *pager;     /* an endpoint handle: serves its anonymous
+					 * memory (<pagoda/abi.h>); NULL: mapped at spawn */
+	bool suspended;                 /* wait for process_start */
+};
+
 /*
  * Validates image completely (kernel/elf.c) before creating anything;
  * a bad image is refused with a console line naming the fault and
  * -ERR_BADFORMAT. Then creates the process (quota carved from parent's),
  * maps its segments (W^X, bss zeroed), a USER_STACK_SIZE stack above an
- * unmapped guard page and its info page, installs bootstrap (may be NULL)
- * as HANDLE_BOOTSTRAP, and queues its first thread at priority. On any
- * failure everything made so far is undone. On success *out holds one
- * reference for the caller.
+ * unmapped guard page and its info page, installs opts->bootstrap as
+ * HANDLE_BOOTSTRAP, and queues its first thread at opts->priority. With
+ * opts->pager, the stack, heap and whole-zero pages of writable segments
+ * are that pager's regions instead (<pagoda/abi.h>). On any failure
+ * everything made so far is undone. On success *out holds one reference
+ * for the caller.
  */
 int loader_spawn(struct process *parent, const char *name, const void *image, size_t len,
-		 unsigned priority, size_t quota, const struct handle *bootstrap,
-		 struct process **out);
+		 const struct spawn_opts *opts, struct process **out);
 
 /* The info page of p, for the kernel to fill (root task devices). */
 struct pg_process_info *loader_info_page(struct process *p);

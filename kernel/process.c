@@ -64,12 +64,25 @@ struct thread *thread_create(struct process *proc, uint64_t pc, uint64_t sp, uin
 	t->proc = proc;
 	t->tid = next_tid++;
 	t->priority = priority;
-	t->state = THREAD_RUNNING;
+	t->state = proc->suspended ? THREAD_SUSPENDED : THREAD_RUNNING;
 	t->proc_next = proc->threads;
 	proc->threads = t;
 	proc->live_threads++;
-	sched_make_ready(t);
+	if (!proc->suspended)
+		sched_make_ready(t);
 	return t;
+}
+
+void process_start(struct process *p)
+{
+	if (!p->suspended || p->exited)
+		panic("process_start: %s (pid %u) is not a suspended live process", p->name, p->pid);
+	p->suspended = false;
+	for (struct thread *t = p->threads; t; t = t->proc_next)
+		if (t->state == THREAD_SUSPENDED) {
+			t->state = THREAD_RUNNING;
+			sched_make_ready(t);
+		}
 }
 
 /* Stops t and unlinks it from everything but its process's list. */

@@ -23,6 +23,7 @@ enum thread_state {
 	THREAD_BLOCKED_REPLY, /* called; waiting for the reply */
 	THREAD_BLOCKED_WAIT,  /* waiting on a notification */
 	THREAD_BLOCKED_CHILD, /* waiting for a process to end */
+	THREAD_SUSPENDED,     /* its process was spawned suspended: not started yet */
 	THREAD_DEAD,
 };
 
@@ -78,6 +79,7 @@ struct process {
 	struct process *parent;     /* refunded the quota when we go (holds a ref) */
 	struct thread *threads;
 	unsigned live_threads;
+	bool suspended;             /* new threads wait for process_start */
 	bool exited;
 	long exit_code;
 	struct thread *waiters;     /* threads in process_wait on us */
@@ -101,7 +103,8 @@ struct process *process_create(struct process *parent, const char *name, size_t 
 
 /*
  * A new thread of proc that will start at pc with sp, a0, a1, queued to
- * run at priority. Returns NULL with *err set.
+ * run at priority (or, while proc is suspended, left THREAD_SUSPENDED until
+ * process_start). Returns NULL with *err set.
  */
 struct thread *thread_create(struct process *proc, uint64_t pc, uint64_t sp, uint64_t a0,
 			     uint64_t a1, unsigned priority, long *err);
@@ -117,6 +120,10 @@ void process_exit(struct process *proc, long code);
 /* Kills the current thread's process after a fault, with one line:
  * "kill: process NAME (pid N) thread T: CAUSE at 0xADDR, pc 0xPC". */
 void process_kill_fault(struct thread *t, const char *cause, uint64_t addr, uint64_t pc);
+
+/* Lets a suspended, live process run: its THREAD_SUSPENDED threads are
+ * queued. The caller has checked p->suspended && !p->exited. */
+void process_start(struct process *p);
 
 /* Ends thread t (the process ends with its last thread). */
 void thread_exit(struct thread *t, long code);

@@ -47,6 +47,36 @@ static bool page_range_ok(vaddr_t va, size_t size)
 	       va < USER_TOP && size <= USER_TOP - va;
 }
 
+long region_check(struct process *p, vaddr_t base, size_t size, unsigned long rights)
+{
+	if (!page_range_ok(base, size))
+		return IS_ALIGNED(base | size, PAGE_SIZE) ? -ERR_RANGE : -ERR_ALIGN;
+	if (!rights || (rights & ~(unsigned long)(RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)))
+		return -ERR_INVAL;
+	for (struct region *r = p->as.regions; r; r = r->next)
+		if (base < r->base + r->size && r->base < base + size)
+			return -ERR_EXIST;
+	return 0;
+}
+
+long region_insert(struct process *p, vaddr_t base, size_t size, unsigned long rights,
+		   const struct handle *pager, uint64_t timeout)
+{
+	if (quota_charge(p, kmem_charge_size(sizeof(struct region))) < 0)
+		return -ERR_NOMEM;
+	struct region *r = kmem_alloc(sizeof *r);
+	if (!r) {
+		quota_refund(p, kmem_charge_size(sizeof(struct region)));
+		return -ERR_NOMEM;
+	}
+	*r = (struct region){ .base = base, .size = size, .rights = (uint32_t)rights,
+			      .pager = (struct endpoint *)pager->obj, .badge = pager->badge,
+			      .timeout = timeout, .next = p->as.regions };
+	kobj_get(pager->obj);
+	p->as.regions = r;
+	return 0;
+}
+
 long sys_region_create(struct user_context *ctx, long process_h, unsigned long base,
 		       unsigned long size, unsigned long rights, long pager_h, unsigned long timeout)
 {
@@ -58,26 +88,9 @@ long sys_region_create(struct user_context *ctx, long process_h, unsigned long b
 	struct handle *ph = handle_lookup(current_thread()->proc, pager_h, KOBJ_ENDPOINT, RIGHT_WRITE, &err);
 	if (!ph)
 		return err;
-	if (!page_range_ok(base, size))
-		return IS_ALIGNED(base | size, PAGE_SIZE) ? -ERR_RANGE : -ERR_ALIGN;
-	if (!rights || (rights & ~(unsigned long)(RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)))
-		return -ERR_INVAL;
-	for (struct region *r = p->as.regions; r; r = r->next)
-		if (base < r->base + r->size && r->base < base + size)
-			return -ERR_EXIST;
-	if (quota_charge(p, kmem_charge_size(sizeof(struct region))) < 0)
-		return -ERR_NOMEM;
-	struct region *r = kmem_alloc(sizeof *r);
-	if (!r) {
-		quota_refund(p, kmem_charge_size(sizeof(struct region)));
-		return -ERR_NOMEM;
-	}
-	*r = (struct region){ .base = base, .size = size, .rights = (uint32_t)rights,
-			      .pager = (struct endpoint *)ph->obj, .badge = ph->badge,
-			      .timeout = timeout, .next = p->as.regions };
-	kobj_get(ph->obj);
-	p->as.regions = r;
-	return 0;
+	if ((err = region_check(p, base, size, rights)))
+		return err;
+	return region_insert(p, base, size, rights, ph, timeout);
 }
 
 long sys_region_destroy(struct user_context *ctx, long process_h, unsigned long base)

@@ -75,7 +75,8 @@ void roottask_start(void)
 			       ? (free_frames - KERNEL_RESERVE_FRAMES) * PAGE_SIZE
 			       : free_frames * PAGE_SIZE / 2;
 	struct process *root;
-	rc = loader_spawn(NULL, "init", init.data, init.size, ROOT_PRIORITY, quota, NULL, &root);
+	const struct spawn_opts opts = { .priority = ROOT_PRIORITY, .quota = quota };
+	rc = loader_spawn(NULL, "init", init.data, init.size, &opts, &root);
 	if (rc < 0) {
 		kprintf("pagoda: could not start init: %s\n", err_text(rc));
 		return;

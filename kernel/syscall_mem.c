@@ -109,7 +109,8 @@ long sys_unmap(struct user_context *ctx, long process_h, unsigned long va, unsig
 #define SPAWN_MAX_IMAGE (4UL << 20)
 
 long sys_process_spawn(struct user_context *ctx, uaddr_t image, unsigned long len,
-		       unsigned long priority, long bootstrap)
+		       unsigned long priority, long bootstrap, long pager, unsigned long quota,
+		       unsigned long flags)
 {
 	(void)ctx;
 	struct process *p = self_proc();
@@ -118,12 +119,22 @@ long sys_process_spawn(struct user_context *ctx, uaddr_t image, unsigned long le
 		return -ERR_RANGE;
 	if (priority > PRIORITY_MAX)
 		return -ERR_RANGE;
+	if (flags & ~SPAWN_SUSPENDED)
+		return -ERR_INVAL;
 	if (bootstrap != HANDLE_NONE && !handle_lookup(p, bootstrap, KOBJ_NONE, 0, &err))
+		return err;
+	if (pager != HANDLE_NONE && !handle_lookup(p, pager, KOBJ_ENDPOINT, RIGHT_WRITE, &err))
 		return err;
 	if ((err = handle_reserve(p)))
 		return err;
-	/* Only now a pointer to the bootstrap slot: growing the table moves it. */
-	struct handle *boot = bootstrap != HANDLE_NONE ? handle_slot(p, bootstrap) : NULL;
+	/* Only now pointers to the slots: growing the table moves them. */
+	struct spawn_opts opts = {
+		.priority = (unsigned)priority,
+		.quota = quota ? quota : SPAWN_DEFAULT_QUOTA,
+		.bootstrap = bootstrap != HANDLE_NONE ? handle_slot(p, bootstrap) : NULL,
+		.pager = pager != HANDLE_NONE ? handle_slot(p, pager) : NULL,
+		.suspended = flags & SPAWN_SUSPENDED,
+	};
 
 	/* Copy the image into kernel frames (charged while we use them). */
 	unsigned order = 0;
@@ -135,14 +146,29 @@ long sys_process_spawn(struct user_context *ctx, uaddr_t image, unsigned long le
 	err = copy_from_user(pa_to_kva(copy->pa), image, len);
 	struct process *child = NULL;
 	if (!err)
-		err = loader_spawn(p, "child", pa_to_kva(copy->pa), len, (unsigned)priority,
-				   SPAWN_DEFAULT_QUOTA, boot, &child);
+		err = loader_spawn(p, "child", pa_to_kva(copy->pa), len, &opts, &child);
 	kobj_put(&copy->obj);
 	if (err)
 		return err;
 	long h = handle_install(p, &child->obj, RIGHT_ALL, 0);
 	kobj_put(&child->obj); /* the handle holds it now */
 	return h;
+}
+
+long sys_process_start(struct user_context *ctx, long h)
+{
+	(void)ctx;
+	long err;
+	struct handle *ph = handle_lookup(self_proc(), h, KOBJ_PROCESS, RIGHT_WRITE, &err);
+	if (!ph)
+		return err;
+	struct process *child = (struct process *)ph->obj;
+	if (child->exited)
+		return -ERR_DEAD;
+	if (!child->suspended)
+		return -ERR_INVAL; /* running already */
+	process_start(child);
+	return 0;
 }
 
 long sys_process_wait(struct user_context *ctx, long h)

@@ -266,8 +266,16 @@ int main(void)
 	}
 	case CMD_MEM:
 		return serve_mem(ep);
-	case CMD_MEMTEST:
-		return memtest(ep, arg, cmd.w[1], cmd.w[2], cmd.w[3]);
+	case CMD_MEMTEST: {
+		/* Base 0: the memory is our own heap (paged by our pager, if we
+		 * were spawned with one). */
+		void *heap = arg ? NULL : aligned_alloc(4096, cmd.w[1] ? cmd.w[1] : 4096);
+		if (!arg && !heap)
+			return -2;
+		int bad = memtest(ep, arg ? arg : (unsigned long)heap, cmd.w[1], cmd.w[2], cmd.w[3]);
+		free(heap);
+		return bad;
+	}
 	case CMD_REPLAY:
 		return replay(arg, cmd.w[1], cmd.w[2]);
 	}

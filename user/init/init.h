@@ -8,6 +8,12 @@
  * (a handle, or HANDLE_NONE). Returns a process handle or a negative error. */
 long spawn(const char *name, unsigned long priority, long bootstrap);
 
+/* spawn with process_spawn's other arguments: a pager for its anonymous
+ * memory (HANDLE_NONE: none), its quota in bytes (0: the default) and
+ * SPAWN_* flags. */
+long spawn_with(const char *name, unsigned long priority, long bootstrap, long pager,
+		unsigned long quota, unsigned long flags);
+
 /* utest_mem.c: memory quota and refused images. */
 void quota_exhaustion(void);
 void elf_refusal(void);

@@ -19,7 +19,8 @@
 
 const char *progname = "init";
 
-long spawn(const char *name, unsigned long priority, long bootstrap)
+long spawn_with(const char *name, unsigned long priority, long bootstrap, long pager,
+		unsigned long quota, unsigned long flags)
 {
 	const struct pg_process_info *info = runtime_info();
 	if (!info->boot_archive_va)
@@ -30,7 +31,12 @@ long spawn(const char *name, unsigned long priority, long bootstrap)
 			   why, sizeof why);
 	if (rc < 0)
 		return rc;
-	return pg_process_spawn(entry.data, entry.size, priority, bootstrap);
+	return pg_process_spawn(entry.data, entry.size, priority, bootstrap, pager, quota, flags);
+}
+
+long spawn(const char *name, unsigned long priority, long bootstrap)
+{
+	return spawn_with(name, priority, bootstrap, HANDLE_NONE, 0, 0);
 }
 
 /*

@@ -232,12 +232,12 @@ static void bad_arguments(void)
 	TEST_CHECK_EQ(raw_syscall(SYS_COUNT, 0, 0, 0, 0, 0, 0, 0), -ERR_NOSYS);
 	TEST_CHECK_EQ(raw_syscall(-1, 0, 0, 0, 0, 0, 0, 0), -ERR_NOSYS);
 	TEST_CHECK_EQ(pg_debug_write(NULL, 16), -ERR_FAULT);
-	TEST_CHECK_EQ(pg_process_spawn(NULL, 4096, 1, HANDLE_NONE), -ERR_FAULT);
+	TEST_CHECK_EQ(pg_process_spawn(NULL, 4096, 1, HANDLE_NONE, HANDLE_NONE, 0, 0), -ERR_FAULT);
 	TEST_CHECK_EQ(pg_thread_create(0x10000, 0x3ffffe0008 + 4, 0, 1), -ERR_INVAL); /* misaligned sp */
 	TEST_CHECK_EQ(pg_debug_write((const void *)KERNEL_TEXT, 16), -ERR_FAULT);
 	TEST_CHECK_EQ(pg_debug_write((const void *)UNMAPPED_ADDR, 16), -ERR_FAULT);
 	TEST_CHECK_EQ(pg_debug_write("x", 1UL << 40), -ERR_RANGE);
-	TEST_CHECK_EQ(pg_process_spawn((const void *)KERNEL_ADDR, 4096, 1, HANDLE_NONE), -ERR_FAULT);
+	TEST_CHECK_EQ(pg_process_spawn((const void *)KERNEL_ADDR, 4096, 1, HANDLE_NONE, HANDLE_NONE, 0, 0), -ERR_FAULT);
 	TEST_CHECK_EQ(pg_frame_alloc(64), -ERR_RANGE);
 	long f = pg_frame_alloc(0);
 	TEST_CHECK(f >= 0);

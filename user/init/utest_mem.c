@@ -49,15 +49,15 @@ void elf_refusal(void)
 
 	/* Not an ELF at all. */
 	static const char junk[] = "this is not an executable";
-	TEST_CHECK_EQ(pg_process_spawn(junk, sizeof junk, 10, HANDLE_NONE), -ERR_BADFORMAT);
+	TEST_CHECK_EQ(pg_process_spawn(junk, sizeof junk, 10, HANDLE_NONE, HANDLE_NONE, 0, 0), -ERR_BADFORMAT);
 	/* Cut short: the program headers point past the end. */
-	TEST_CHECK_EQ(pg_process_spawn(copy, 200, 10, HANDLE_NONE), -ERR_BADFORMAT);
+	TEST_CHECK_EQ(pg_process_spawn(copy, 200, 10, HANDLE_NONE, HANDLE_NONE, 0, 0), -ERR_BADFORMAT);
 	/* Another machine's executable (e_machine = x86-64). */
 	copy[18] = 62;
 	copy[19] = 0;
-	TEST_CHECK_EQ(pg_process_spawn(copy, child.size, 10, HANDLE_NONE), -ERR_BADFORMAT);
+	TEST_CHECK_EQ(pg_process_spawn(copy, child.size, 10, HANDLE_NONE, HANDLE_NONE, 0, 0), -ERR_BADFORMAT);
 	copy[18] = 243; /* RISC-V again: now it starts */
-	long ok = pg_process_spawn(copy, child.size, 10, HANDLE_NONE);
+	long ok = pg_process_spawn(copy, child.size, 10, HANDLE_NONE, HANDLE_NONE, 0, 0);
 	TEST_CHECK(ok >= 0);
 	/* Without a bootstrap endpoint the child gives up at once. */
 	TEST_CHECK_EQ(pg_process_wait(ok), 127); /* pg_panic: "no bootstrap endpoint" */

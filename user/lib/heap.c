@@ -6,6 +6,11 @@
  * mappings. The mapping keeps its frame alive, so the frame's handle is
  * deleted right after pg_map: the heap holds no handle-table slots.
  * Pages are never unmapped: a shrinking break keeps them for the next growth.
+ *
+ * A process spawned with a pager (INFO_ANON_PAGED in its info page) has
+ * its heap as that pager's region already: sbrk only moves the break, up
+ * to the info page's heap_end, and the pager serves each page when it is
+ * first touched.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -16,8 +21,6 @@
 
 #define PAGE_SIZE 4096UL
 #define MAX_ORDER 9
-/* Up to the stack's guard page: see <pagoda/abi.h>. */
-#define HEAP_LIMIT (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
 
 static uintptr_t heap_break = USER_HEAP_BASE;
 static uintptr_t heap_mapped = USER_HEAP_BASE; /* [USER_HEAP_BASE, heap_mapped) mapped */
@@ -44,10 +47,13 @@ static long heap_grow(uintptr_t pages)
 
 void *sbrk(ptrdiff_t incr)
 {
+	const struct pg_process_info *info = runtime_info();
+	const uintptr_t limit = info->heap_end; /* <pagoda/abi.h> */
+	const int paged = (info->flags & INFO_ANON_PAGED) != 0;
 	uintptr_t old = heap_break, new;
 
 	if (incr >= 0) {
-		if ((uintptr_t)incr > HEAP_LIMIT - old)
+		if (old > limit || (uintptr_t)incr > limit - old)
 			goto nomem;
 		new = old + (uintptr_t)incr;
 	} else {
@@ -58,7 +64,7 @@ void *sbrk(ptrdiff_t incr)
 		}
 		new = old - shrink;
 	}
-	while (heap_mapped < new)
+	while (!paged && heap_mapped < new)
 		if (heap_grow((new - heap_mapped + PAGE_SIZE - 1) / PAGE_SIZE) < 0)
 			goto nomem;
 	heap_break = new;

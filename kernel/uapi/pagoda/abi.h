@@ -73,12 +73,28 @@
  * A new process's first thread starts at the ELF entry with sp =
  * USER_STACK_TOP, a0 = HANDLE_BOOTSTRAP if its creator passed a handle
  * (else HANDLE_NONE), a1 = USER_INFO_PAGE.
+ *
+ * A process spawned with a pager (process_spawn's `pager`) has its
+ * anonymous memory served by that pager instead, and none of it mapped
+ * at spawn: three kinds of region, read-write, with the pager handle's
+ * badge and no timeout:
+ *   - the pages of its writable segments that hold no file bytes (.bss);
+ *   - the heap, [USER_HEAP_BASE, USER_PAGED_HEAP_END): sbrk only moves the
+ *     break (the info page says INFO_ANON_PAGED and heap_end);
+ *   - the stack, USER_PAGED_STACK_SIZE below USER_STACK_TOP (its guard page
+ *     below that).
+ * Pages holding file bytes (text, data) are mapped at spawn as always.
  */
 #define USER_IMAGE_BASE 0x10000UL
 #define USER_HEAP_BASE 0x1000000000UL
 #define USER_STACK_TOP 0x3fffff0000UL
 #define USER_STACK_SIZE (64UL << 10)
 #define USER_INFO_PAGE USER_STACK_TOP
+#define USER_PAGED_STACK_SIZE (1UL << 20)   /* a paged stack costs only what is touched */
+#define USER_PAGED_HEAP_END 0x2000000000UL  /* 64 GiB of heap (USER_ARCHIVE_BASE) */
+
+/* process_spawn's flags. */
+#define SPAWN_SUSPENDED 1UL /* the first thread waits for process_start */
 
 /* The read-only page at USER_INFO_PAGE: who the process is and, for the
  * root task, the devices it was given. */
@@ -99,7 +115,11 @@ struct pg_process_info {
 	unsigned long boot_archive_size; /* root task: the archive is mapped read-only */
 	unsigned long boot_archive_va;   /* at this address (0 if none) */
 	char bootargs[128];              /* the kernel command line */
+	unsigned long flags;             /* INFO_* */
+	unsigned long heap_end;          /* sbrk's limit: the heap is [USER_HEAP_BASE, heap_end) */
 };
+
+#define INFO_ANON_PAGED 1UL /* heap, stack and .bss are a pager's regions */
 
 #define USER_ARCHIVE_BASE 0x2000000000UL /* root task: the boot archive, read-only */
 

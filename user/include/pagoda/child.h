@@ -27,7 +27,8 @@ enum child_label {
 			   * page count if the refusal was -ERR_NOMEM, else -1 */
 	CMD_MEM,          /* serve memory requests (enum child_mem_op) on the bootstrap
 			   * endpoint until MEM_EXIT or killed */
-	CMD_MEMTEST,      /* w0 = base, w1 = size (page multiples), w2 = seed, w3 = MEMTEST_*
+	CMD_MEMTEST,      /* w0 = base (0: a block of our heap; -2 if malloc fails),
+			   * w1 = size (page multiples), w2 = seed, w3 = MEMTEST_*
 			   * passes: write a pattern (from address and seed) to every
 			   * word of every page in order, then verify all; and/or
 			   * read-modify-write whole pages in a seeded random order (2x
