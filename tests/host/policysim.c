@@ -16,7 +16,8 @@
  *       trace with F frames (default M): what the real swapper, replaying
  *       the trace in QEMU with a pool of F frames, must count.
  * What-ifs (policysim.h), not the swapper as it is: --cluster N victims a
- * reclaim instead of 8; --frames-up: frames handed out 0 first;
+ * reclaim instead of 8; --frames-down: the pool's frames handed out from
+ * the last down (the swapper's order up to session 2), not 0 first;
  * --swap-cache: freed frames keep their pages until reused, a fault on one
  * is a soft fault, not a miss (--table then also gives the soft faults;
  * one run prints its misses and its soft faults).
@@ -39,7 +40,7 @@ static const struct swap_policy *const policies[] = {
 #define NPOLICIES (sizeof policies / sizeof policies[0])
 
 unsigned sim_cluster = SIM_CLUSTER;
-int sim_frames_up;
+int sim_frames_down;
 int sim_swap_cache;
 unsigned long sim_reads;
 unsigned long sim_soft_faults;
@@ -198,10 +199,10 @@ long sim_policy_faults(const struct swap_policy *p, const struct sim_trace *t, u
 		pool.owner[f] = NONE;
 		pool.cached[f] = NONE;
 		pool.abit[f] = 0;
-		/* pool_alloc's order: frame 0 pushed first, so popped last
-		 * (--swap-cache: a queue, frame 0 first; --frames-up: either
-		 * way, frame 0 handed out first) */
-		fl_push(sim_frames_up && !sim_swap_cache ? frames - 1 - f : f);
+		/* The swapper's order: its pool grows 0, 1, 2, ..., so frame 0
+		 * is handed out first (--swap-cache: a queue, frame 0 first as
+		 * well; --frames-down: the stack the other way up) */
+		fl_push(!sim_frames_down && !sim_swap_cache ? frames - 1 - f : f);
 	}
 	size_t np = t->npages ? t->npages : 1;
 	pool.where = malloc(np * sizeof *pool.where);
@@ -328,7 +329,7 @@ static void usage(void)
 	fprintf(stderr, "usage: policysim [--mem M] [--csv FILE] [--table] [what-ifs]\n"
 			"       policysim --trace NAME --policy NAME|opt [--mem M] [--frames F] "
 			"[what-ifs]\n"
-			"what-ifs: --cluster N (victims a reclaim, 1..%d), --frames-up, --swap-cache\n",
+			"what-ifs: --cluster N (victims a reclaim, 1..%d), --frames-down, --swap-cache\n",
 		SIM_MAX_CLUSTER);
 	exit(2);
 }
@@ -460,8 +461,8 @@ int main(int argc, char **argv)
 			table = 1;
 			continue;
 		}
-		if (strcmp(a, "--frames-up") == 0) {
-			sim_frames_up = 1;
+		if (strcmp(a, "--frames-down") == 0) {
+			sim_frames_down = 1;
 			continue;
 		}
 		if (strcmp(a, "--swap-cache") == 0) {

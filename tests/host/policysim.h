@@ -21,10 +21,10 @@
 
 /* What-ifs, for experiments only (the real swapper is the defaults):
  * victims asked for per reclaim (1..SIM_MAX_CLUSTER, default SIM_CLUSTER),
- * frames handed out from frame 0 up instead of main.c's nframes-1 down,
+ * frames handed out from the last down instead of main.c's frame 0 up,
  * and sim_swap_cache (below). */
 extern unsigned sim_cluster;
-extern int sim_frames_up;
+extern int sim_frames_down;
 
 /*
  * sim_swap_cache: "free but cached" frames, a discipline main.c does not

@@ -15,7 +15,7 @@ truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
 boot_test SWAP-001 "swaptest on a zeroed 32 MiB disk: every U-SWAP test passes, reading ahead" \
 	-i -u -t 120 -m 128M -a "swaptest" -q "$SWAP_DISK" \
 	-e '^swapper: pool [0-9]+ frames .* [0-9]+ page-ins \([1-9][0-9]* read ahead\)' \
-	-e '^swapper: pool of [0-9]+ frames, policy clockpro, read-ahead 16 pages$' \
+	-e '^swapper: pool of up to [0-9]+ frames \(low watermark [0-9]+ free frames\), policy clockpro, read-ahead 16 pages$' \
 	-e '^swapper: swapping to virtio-blk@' -e '^PASS U-SWAP-003 ' -e '^4 passed, 0 failed' \
 	-e 'pagoda: init exited with status 0'
 
@@ -59,7 +59,7 @@ for pol in clock fifo random; do
 	truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
 	boot_test "SWAP-POLICY-$pol" "swaptest with swappolicy=$pol: U-SWAP-001/002 pass" \
 		-i -u -t 90 -m 128M -a "swaptest swappolicy=$pol" -q "$SWAP_DISK" \
-		-e "^swapper: pool of [0-9]+ frames, policy $pol, read-ahead [0-9]+ pages\$" -e '^PASS U-SWAP-002 ' \
+		-e "^swapper: pool of up to [0-9]+ frames \\(low watermark [0-9]+ free frames\\), policy $pol, read-ahead [0-9]+ pages\$" -e '^PASS U-SWAP-002 ' \
 		-e '^3 passed, 0 failed' -e 'pagoda: init exited with status 0'
 done
 
@@ -82,7 +82,7 @@ for pol in clock clockpro; do
 		truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
 		boot_test "$id" "$desc" -i -t 90 -m 128M \
 			-a "swappolicy=$pol swappool=$REPLAY_MEM swapra=1 cmds=replay_$trace" -q "$SWAP_DISK" \
-			-e "^swapper: pool of $REPLAY_MEM frames, policy $pol, read-ahead 1 pages\$" \
+			-e "^swapper: pool of up to $REPLAY_MEM frames \\(low watermark [0-9]+ free frames\\), policy $pol, read-ahead 1 pages\$" \
 			-e "^replay: $trace on $REPLAY_MEM frames: [0-9]+ accesses, $expect faults, [0-9]+ page-ins, [0-9]+ page-outs, 0 wrong pages\$" \
 			-e 'pagoda: init exited with status 0'
 	done

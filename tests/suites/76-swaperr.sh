@@ -50,7 +50,7 @@ boot_test SWAPERR-002 "a swap read error kills the page's owner with a line; the
 	-i -u -t 30 -m 128M -a "swaptest swaperr-read" -q "$(swaperr_disk "$BUILD/swaperr-read.blkdebug")" \
 	-e '^swapper: virtio-blk@0x[0-9a-f]+: read of slot [0-9]+ \(page 0x[0-9a-f]+\) failed: input/output error$' \
 	-e '^swapper: swap read error: killing client [0-9]+ \(pid [0-9]+: [0-9]+ resident \+ [0-9]+ swapped pages\)$' \
-	-e '^kill: process child \(pid [0-9]+\) thread [0-9]+: load page fault at 0x[0-9a-f]+, pc 0x[0-9a-f]+: the pager failed the fault \(-10\)$' \
+	-e '^kill: process child \(pid [0-9]+\) thread [0-9]+: (load|store) page fault at 0x[0-9a-f]+, pc 0x[0-9a-f]+: the pager failed the fault \(-10\)$' \
 	-e '^PASS U-SWAP-011 ' -e 'pagoda: init exited with status 0'
 
 # No disk errors; the swapper is killed under a faulting client.

@@ -8,8 +8,9 @@
  * turned into SWAP_START's w2 and w3 (user/swapper/swapper.h); and
  * SWAP_START's w0:
  *   swappolicy=clock|fifo|random|clockpro   the replacement policy
- *   swappool=N            the pool, in frames (default SWAP_DEFAULT_POOL)
+ *   swappool=N            the pool's cap, in frames (default SWAP_MAX_POOL)
  *   swapra=N              the read-ahead window in pages (1: none)
+ *   swaplow=N             the low watermark, in free frames of the machine
  */
 #include <pagoda/runtime.h>
 #include <stdio.h>
@@ -107,9 +108,12 @@ unsigned long swap_start_word_from_bootargs(void)
 	/* Out of range (the swapper refuses it) rather than silently defaulted. */
 	unsigned long pool = number_from_bootargs("swappool=", 0, 0xffffffffUL);
 	unsigned long ra = number_from_bootargs("swapra=", 0, 0xff);
+	unsigned long low = number_from_bootargs("swaplow=", 0, 0xffff);
 	if (pool > 0xffffffffUL)
 		pool = 0xffffffffUL;
 	if (ra > 0xff)
 		ra = 0xff;
-	return SWAP_START_W0(pool, policy) | SWAP_READAHEAD(ra);
+	if (low > 0xffff)
+		low = 0xffff;
+	return SWAP_START_W0(pool, policy) | SWAP_READAHEAD(ra) | SWAP_LOWMARK(low);
 }

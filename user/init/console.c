@@ -4,8 +4,9 @@
  * pager (user/swapper/) started on the first virtio-blk disk, and commands
  * that use it and report on it, named after their Linux cousins:
  *
- *   memtest SIZE     one child whose SIZE of memory the swapper serves
- *                    writes every word of every page, then verifies all
+ *   memtest SIZE     one child, whose heap, stack and .bss the swapper
+ *                    serves, allocates SIZE, writes every word of every
+ *                    page, then verifies all
  *   memtest4 SIZE    four such children at once (4 x SIZE in all)
  *   swapbench SIZE   disk and swap throughput (make bench; swapbench.c)
  *   replay TRACE     a replacement-policy trace through the swapper
@@ -15,10 +16,9 @@
  *   swapon -s        swap devices: name, type, size, used (KiB)
  *   help, poweroff
  *
- * The swapper's pool is small (SWAP_DEFAULT_POOL frames: a frame handle
- * each), so any memtest above it pages. One child's memory is made of
- * regions of at most SWAPCLIENT_CHUNK (the swapper's limit per client),
- * each a client of the swapper of its own (swapclient.c).
+ * The swapper's pool grows while the machine has free frames above the
+ * low watermark, up to its cap (SWAP_MAX_POOL, or swappool=): a memtest
+ * bigger than that pages (swapclient.c starts the children).
  */
 #include <pagoda/child.h>
 #include <pagoda/ipc.h>
@@ -69,7 +69,7 @@ static unsigned long parse_size(const char *s)
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end || n > SWAPCLIENT_MAX_CHUNKS * SWAPCLIENT_CHUNK)
+	if (*end || n > SWAPCLIENT_MAX)
 		return 0;
 	return (n + PAGE - 1) & ~(PAGE - 1);
 }
@@ -96,7 +96,7 @@ static void memtest(const char *name, unsigned nkids, const char *arg)
 	char sz[24];
 	if (!size) {
 		printf("usage: %s SIZE (like 256K, 4M, 16M; at most %luM)\n", name,
-		       SWAPCLIENT_MAX_CHUNKS * SWAPCLIENT_CHUNK >> 20);
+		       SWAPCLIENT_MAX >> 20);
 		return;
 	}
 	size_text(size, sz, sizeof sz);

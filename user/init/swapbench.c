@@ -110,7 +110,7 @@ void replay(const char *name)
 		printf("replay: no swap\n");
 		return;
 	}
-	unsigned mem = (unsigned)s0.pool;
+	unsigned mem = (unsigned)s0.cap; /* the pool fills up to it: no watermark in sight */
 	unsigned long size = trace_pages((enum trace_id)id, mem) * PAGE;
 	struct kid k;
 	long rc = kid_start(&k, size);

@@ -14,6 +14,9 @@
 
 #define PRIO_CHILD 10
 #define PRIO_SWAPPER 12
+/* The swapper's quota: a full pool (SWAP_MAX_POOL frames), its handles and
+ * page tables, and its tables of client pages. */
+#define SWAPPER_QUOTA (SWAP_MAX_POOL * PAGE + (8UL << 20))
 #define PAGE 4096UL
 #define PROBE_VA 0x2180000000UL /* a virtio-mmio window, while probing it */
 
@@ -46,7 +49,11 @@ long swapper_spawn(void)
 	long boot = pg_endpoint_create();
 	if (boot < 0)
 		return boot;
-	long proc = spawn("swapper", PRIO_SWAPPER, boot);
+	/* Its pool's frames are charged to it: most of what we can spare. */
+	long left = pg_sysinfo(SYSINFO_QUOTA_LEFT);
+	unsigned long quota = left > 0 && (unsigned long)left / 2 < SWAPPER_QUOTA ? (unsigned long)left / 2
+										 : SWAPPER_QUOTA;
+	long proc = spawn_with("swapper", PRIO_SWAPPER, boot, HANDLE_NONE, quota, 0);
 	if (proc < 0) {
 		printf("init: cannot start the swapper: %s\n", err_text(proc));
 		pg_handle_delete(boot);
@@ -121,8 +128,9 @@ int swap_stats(struct swapstats *s)
 	s->pageins = m.w[0];
 	s->pageouts = m.w[1];
 	s->faults = m.w[2];
-	s->free = m.w[3] & 0xffffffffUL;
-	s->pool = m.w[3] >> 32;
+	s->free = SWAP_STATS_FIELD(m.w[3], 0);
+	s->pool = SWAP_STATS_FIELD(m.w[3], 1);
+	s->cap = SWAP_STATS_FIELD(m.w[3], 2);
 	m = ipc_call(swapper_ep, SWAP_SWAPINFO, 0, 0, 0, 0);
 	if (m.status < 0 || msg_label(m) != SWAP_SWAPINFO)
 		return -1;
@@ -135,11 +143,58 @@ int swap_stats(struct swapstats *s)
 
 static unsigned long next_id = 1;
 
+/* Tells the swapper about client id: proc's [base, base + size), or with
+ * size 0 its whole space. The swapper gets its own process handle. */
+static long swap_client(long proc, unsigned long id, unsigned long base, unsigned long size)
+{
+	long given = pg_handle_mint(proc, RIGHT_READ | RIGHT_WRITE, 0);
+	if (given < 0)
+		return given;
+	struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_CLIENT, 3, 1), id, base, size, 0, given);
+	pg_handle_delete(given);
+	if (m.status < 0)
+		return m.status;
+	return msg_label(m) == SWAP_CLIENT ? 0 : (long)m.w[0];
+}
+
+long swap_spawn(const char *name, unsigned long priority, long bootstrap, unsigned long *id)
+{
+	if (swap_rc < 0)
+		return -ERR_NOENT;
+	*id = next_id++;
+	long pager = pg_handle_mint(swapper_ep, RIGHT_WRITE, *id);
+	if (pager < 0)
+		return pager;
+	long proc = spawn_with(name, priority, bootstrap, pager, 0, SPAWN_SUSPENDED);
+	pg_handle_delete(pager); /* its regions hold the endpoint now */
+	if (proc < 0)
+		return proc;
+	long rc = swap_client(proc, *id, 0, 0);
+	if (rc == 0)
+		rc = pg_process_start(proc);
+	if (rc < 0) {
+		pg_object_destroy(proc);
+		pg_handle_delete(proc);
+		ipc_call(swapper_ep, SWAP_FORGET, *id, 0, 0, 0);
+		return rc;
+	}
+	return proc;
+}
+
 static void kid_forget(struct kid *k)
 {
-	for (unsigned i = 0; i < k->nids; i++)
-		ipc_call(swapper_ep, SWAP_FORGET, k->ids[i], 0, 0, 0);
-	k->nids = 0;
+	if (k->id)
+		ipc_call(swapper_ep, SWAP_FORGET, k->id, 0, 0, 0);
+	k->id = 0;
+}
+
+/* The child's CHILD_HELLO: it now waits for its command. */
+static long kid_hello(struct kid *k)
+{
+	struct pg_msg hello = pg_recv(k->ep);
+	if (hello.status < 0)
+		return hello.status;
+	return msg_label(hello) == CHILD_HELLO ? 0 : -ERR_INVAL;
 }
 
 long kid_start(struct kid *k, unsigned long size)
@@ -151,42 +206,45 @@ long kid_start(struct kid *k, unsigned long size)
 	k->proc = spawn("child", PRIO_CHILD, k->ep);
 	if (k->proc < 0)
 		return k->proc;
-	struct pg_msg hello = pg_recv(k->ep);
-	if (hello.status < 0 || msg_label(hello) != CHILD_HELLO)
-		return -ERR_INVAL;
-	for (unsigned long off = 0; off < size; off += SWAPCLIENT_CHUNK) {
-		unsigned long len = size - off < SWAPCLIENT_CHUNK ? size - off : SWAPCLIENT_CHUNK, id = next_id++;
-		long given = pg_handle_mint(k->proc, RIGHT_READ | RIGHT_WRITE, 0);
-		if (given < 0)
-			return given;
-		struct pg_msg m = pg_call(swapper_ep, MSG_INFO(SWAP_CLIENT, 3, 1), id, SWAPCLIENT_BASE + off, len,
-					  0, given);
-		pg_handle_delete(given);
-		if (m.status < 0)
-			return m.status;
-		if (msg_label(m) != SWAP_CLIENT)
-			return (long)m.w[0];
-		k->ids[k->nids++] = id;
-		long badged = pg_handle_mint(swapper_ep, RIGHT_WRITE, id);
-		if (badged < 0)
-			return badged;
-		long rc = pg_region_create(k->proc, SWAPCLIENT_BASE + off, len, RIGHT_READ | RIGHT_WRITE, badged, 0);
-		pg_handle_delete(badged);
-		if (rc < 0)
-			return rc;
+	long rc = kid_hello(k);
+	if (rc < 0)
+		return rc;
+	unsigned long id = next_id++;
+	if ((rc = swap_client(k->proc, id, SWAPCLIENT_BASE, size)) < 0)
+		return rc;
+	k->id = id;
+	long badged = pg_handle_mint(swapper_ep, RIGHT_WRITE, id);
+	if (badged < 0)
+		return badged;
+	rc = pg_region_create(k->proc, SWAPCLIENT_BASE, size, RIGHT_READ | RIGHT_WRITE, badged, 0);
+	pg_handle_delete(badged);
+	return rc;
+}
+
+long kid_start_paged(struct kid *k)
+{
+	*k = (struct kid){ .proc = HANDLE_NONE, .ep = HANDLE_NONE, .paged = 1 };
+	k->ep = pg_endpoint_create();
+	if (k->ep < 0)
+		return k->ep;
+	k->proc = swap_spawn("child", PRIO_CHILD, k->ep, &k->id);
+	if (k->proc < 0) {
+		k->id = 0; /* swap_spawn forgot it */
+		return k->proc;
 	}
-	return 0;
+	return kid_hello(k);
 }
 
 long kid_memtest(struct kid *k, unsigned long size, unsigned long seed, unsigned long how)
 {
-	(void)k; /* the child's call (CHILD_HELLO) is the one we answer */
-	return pg_reply(MSG_INFO(CMD_MEMTEST, 4, 0), SWAPCLIENT_BASE, size, seed, how, HANDLE_NONE);
+	/* The child's call (CHILD_HELLO) is the one we answer. Base 0: its heap. */
+	return pg_reply(MSG_INFO(CMD_MEMTEST, 4, 0), k->paged ? 0 : SWAPCLIENT_BASE, size, seed, how,
+			HANDLE_NONE);
 }
 
 long kid_memtest_start(struct kid *k, unsigned long size, unsigned long seed, unsigned long how)
 {
-	long rc = kid_start(k, size);
+	long rc = kid_start_paged(k);
 	return rc < 0 ? rc : kid_memtest(k, size, seed, how);
 }
 

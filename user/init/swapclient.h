@@ -11,9 +11,8 @@
 #include <pagoda/syscalls.h>
 #include <stddef.h>
 
-#define SWAPCLIENT_CHUNK (64UL << 20) /* the swapper's MAX_REGION_PAGES: one client */
-#define SWAPCLIENT_MAX_CHUNKS 4       /* so a kid has at most 256 MiB */
-#define SWAPCLIENT_BASE 0x0800000000UL /* where a kid's memory starts */
+#define SWAPCLIENT_BASE 0x0800000000UL /* where a kid_start kid's memory starts */
+#define SWAPCLIENT_MAX (1UL << 30)     /* the most a console memtest kid may take */
 
 /* The swapper's endpoint (HANDLE_NONE until swapper_start), and what
  * SWAP_START answered (0, or -ERR_* when there is no swap). */
@@ -41,30 +40,47 @@ struct pg_msg swapper_start_with(unsigned long start_w0, unsigned long max_slots
 void swapper_start(void);
 
 struct swapstats {
-	unsigned long pageins, pageouts, faults, free, pool;
+	unsigned long pageins, pageouts, faults;
+	unsigned long free, pool, cap; /* pool frames: free, had now, at most */
 	unsigned long used, total, bad, kills; /* swap slots */
 };
 
 /* Fills *s from SWAP_STATS and SWAP_SWAPINFO; 0, or -1 (zeroed) without swap. */
 int swap_stats(struct swapstats *s);
 
-/* A child whose [SWAPCLIENT_BASE, +size) the swapper serves. */
+/*
+ * Spawns program `name` with the swapper as the pager of its stack, heap
+ * and .bss (a new swapper client, *id): spawned suspended, told to the
+ * swapper (SWAP_CLIENT, whole space), then started. Returns its process
+ * handle, or -ERR_* (-ERR_NOENT without swap), and then nothing is left
+ * over. When it has ended, SWAP_FORGET *id gives its pages back.
+ */
+long swap_spawn(const char *name, unsigned long priority, long bootstrap, unsigned long *id);
+
+/* A "child" whose memory the swapper serves: with paged, its own heap
+ * (swap_spawn); else the region [SWAPCLIENT_BASE, +size) of a child
+ * spawned as usual (replay and swapbench keep the child's stack and heap
+ * out of the pool, so the pool holds exactly the memory under test). */
 struct kid {
 	long proc, ep;
-	unsigned long ids[SWAPCLIENT_MAX_CHUNKS]; /* its swapper clients */
-	unsigned nids;
+	unsigned long id; /* its swapper client, 0: none */
+	int paged;
 };
 
-/* Spawns a child and gives it size bytes (a page multiple, at most
- * SWAPCLIENT_MAX_CHUNKS chunks) of swapped memory, one swapper client per
- * chunk. The child waits for kid_memtest. 0 or -ERR_*; on an error, call
- * kid_end(k, 1) all the same. */
+/* Spawns a child and gives it size bytes (a page multiple) of swapped
+ * memory at SWAPCLIENT_BASE. The child waits for kid_memtest. 0 or -ERR_*;
+ * on an error, call kid_end(k, 1) all the same. */
 long kid_start(struct kid *k, unsigned long size);
+
+/* Spawns a child with the swapper as its pager (swap_spawn); it waits for
+ * kid_memtest, which then runs over its heap. As kid_start otherwise. */
+long kid_start_paged(struct kid *k);
 
 /* Sends a started kid its CMD_MEMTEST (pagoda/child.h) over its memory. */
 long kid_memtest(struct kid *k, unsigned long size, unsigned long seed, unsigned long how);
 
-/* kid_start, then kid_memtest: a child running CMD_MEMTEST over size. */
+/* kid_start_paged, then kid_memtest: a child running CMD_MEMTEST over
+ * size bytes of its own heap. */
 long kid_memtest_start(struct kid *k, unsigned long size, unsigned long seed, unsigned long how);
 
 /* Waits for the kid (destroying it first if kill), returns the swapper's

@@ -167,8 +167,11 @@ int swaptest_run(void)
 		/* swaperr-*: disk errors, a dying swapper (utest_swaperr.c) */
 	} else if (start_rc == 0) {
 		/* Warm-up: every frame and page table the tests need once,
-		 * so test_run_noleak sees only what they keep. */
+		 * so test_run_noleak sees only what they keep: the pool grown
+		 * to its cap, the swapper's tables for four clients at once. */
 		run_kids(1, 4, MEMTEST_SEQ, 0);
+		if (!policy_given)
+			run_kids(4, 1, MEMTEST_SEQ, 0);
 		test_run_noleak("U-SWAP-001", "sequential write and verify of 4x the pool: exact, paged out and in",
 				swap_sequential);
 		test_run_noleak("U-SWAP-002", "seeded random read-modify-write over 2x the pool, full verify",

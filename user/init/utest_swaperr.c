@@ -102,8 +102,8 @@ static void swaperr_pager_dies(void)
 	printf("swaptest: its client ended with status %ld (%s)\n", status,
 	       status < 0 ? err_text(status) : "its mismatch count");
 	/* The swapper is gone: forgetting fails, nothing hangs. */
-	TEST_CHECK(ipc_call(swapper_ep, SWAP_FORGET, k.ids[0], 0, 0, 0).status < 0);
-	k.nids = 0; /* nothing left to forget */
+	TEST_CHECK(ipc_call(swapper_ep, SWAP_FORGET, k.id, 0, 0, 0).status < 0);
+	k.id = 0; /* nothing left to forget */
 	kid_end(&k, 0);
 	TEST_CHECK_EQ(status, -ERR_FAULT); /* killed at a fault, never a count */
 	/* The pool (and the child) came back. */

@@ -1,8 +1,13 @@
 /*
  * swapper: the swap pager. It serves anonymous memory (regions created with
- * badged handles to its endpoint) from a FIXED pool of frames it owns, and
- * pages out to a whole virtio-blk disk, so its clients together may use
- * more memory than the pool. Protocol and disk header: swapper.h.
+ * badged handles to its endpoint: a process spawned with it as pager has
+ * its stack, heap and .bss served so) from a pool of frames it owns, and
+ * pages out to a virtio-blk disk, so its clients together may use more
+ * memory than the pool. Protocol and disk header: swapper.h.
+ *
+ * The pool grows a frame at a time, when a fault finds none free, for as
+ * long as the machine's free frames stay above the low watermark (and our
+ * quota and the pool's cap allow); below it, faults are served by evicting.
  *
  * Pages. Each client page is either nowhere (reads as zero), resident in a
  * pool frame (mapped into the client or not), or in a swap slot (a clean
@@ -38,6 +43,7 @@
 #include "user/swapper/disk.h"
 #include "user/swapper/policy.h"
 #include "user/swapper/swapper.h"
+#include "user/swapper/vpages.h"
 
 const char *progname = "swapper";
 
@@ -47,36 +53,27 @@ const char *progname = "swapper";
 #define RA_MAX 32              /* pages in one page-in, read-ahead included */
 #define RA_DEFAULT 16
 #define MAX_DEVS 8
-#define MAX_REGION_PAGES (64UL << 8) /* 64 MiB a client */
-#define HEAP_RESERVE (512UL << 10)   /* grown at start, so clients never grow the heap */
+#define HEAP_RESERVE (512UL << 10)   /* grown at start: page tables of the first clients */
+#define QUOTA_RESERVE (1UL << 20)    /* quota the pool leaves for page tables and handles */
+#define USER_SPACE_TOP (1UL << 38)   /* Sv39's user half: no client page lies above */
 
 /* ---- state ------------------------------------------------------------------ */
 
-/* VP_DIRTY: no valid copy on the disk (written since, or never swapped). */
-enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4 };
-
-struct vpage {
-	uint32_t slot;  /* swap slot holding a valid copy, 0: none (slot 0 is the header) */
-	uint16_t frame; /* pool frame + 1, 0: not resident */
-	uint8_t flags;  /* VP_* (meaningful while resident) */
-	uint8_t pad;
-};
-
 struct client {
 	bool used, dead;
-	unsigned long id; /* the badge */
-	uint64_t serial;  /* never reused: names its pages to the policy */
-	long proc;        /* process handle (READ | WRITE) */
-	long pid;         /* last seen faulting */
-	unsigned long base, size, npages;
-	struct vpage *pages;
+	unsigned long id;     /* the badge */
+	uint64_t serial;      /* never reused: names its pages to the policy */
+	long proc;            /* process handle (READ | WRITE) */
+	long pid;             /* last seen faulting */
+	unsigned long lo, hi; /* it may fault in [lo, hi): its region, or all its space */
+	struct vp_table pages;
 };
 
 struct frame {
 	long handle;
 	uint64_t pa;
 	struct client *owner; /* NULL: free */
-	unsigned long page;   /* index in owner's pages */
+	unsigned long vpn;    /* owner's page it holds (va / PAGE) */
 };
 
 static struct swap_dev_slot devs[MAX_DEVS];
@@ -85,7 +82,9 @@ static struct block_dev *dev;  /* disk.dev, once open */
 static uint32_t spp;           /* sectors per page */
 
 static struct frame frames[SWAP_MAX_POOL];
-static unsigned npool;
+static unsigned npool;         /* frames 0 .. npool-1 are ours */
+static unsigned pool_max;      /* SWAP_START's cap */
+static unsigned long low_frames; /* the low watermark: the pool grows only above it */
 static uint16_t freelist[SWAP_MAX_POOL];
 static unsigned nfree;
 
@@ -109,9 +108,15 @@ static inline void *frame_va(unsigned f)
 	return (void *)(POOL_VA + f * PAGE);
 }
 
-static inline unsigned long page_va(const struct client *c, unsigned long page)
+static inline unsigned long page_va(unsigned long vpn)
 {
-	return c->base + page * PAGE;
+	return vpn * PAGE;
+}
+
+/* The page a resident frame holds (it has an entry: it was faulted in). */
+static inline struct vpage *frame_page(const struct frame *fr)
+{
+	return vp_find(&fr->owner->pages, fr->vpn);
 }
 
 /* ---- swap slots --------------------------------------------------------------- */
@@ -170,10 +175,10 @@ static int frame_accessed(void *ctx, unsigned f)
 	(void)ctx;
 	struct frame *fr = &frames[f];
 	struct client *c = fr->owner;
-	if (!c || c->dead || !(c->pages[fr->page].flags & VP_MAPPED))
+	if (!c || c->dead || !(frame_page(fr)->flags & VP_MAPPED))
 		return 0;
 	unsigned char ad = 0;
-	if (pg_ad_query(c->proc, page_va(c, fr->page), 1, &ad) < 0)
+	if (pg_ad_query(c->proc, page_va(fr->vpn), 1, &ad) < 0)
 		return 0;
 	return ad & PAGE_ACCESSED;
 }
@@ -183,8 +188,9 @@ static void frame_release(unsigned f)
 {
 	struct frame *fr = &frames[f];
 	if (fr->owner) {
-		fr->owner->pages[fr->page].frame = 0;
-		fr->owner->pages[fr->page].flags = 0;
+		struct vpage *vp = frame_page(fr);
+		vp->frame = 0;
+		vp->flags = 0;
 	}
 	fr->owner = NULL;
 	freelist[nfree++] = (uint16_t)f;
@@ -201,30 +207,34 @@ static struct client *client_of(unsigned long id)
 /* Takes back everything c holds: frames (unmapped) and slots. */
 static void client_release(struct client *c)
 {
-	if (!c->pages)
-		return;
-	for (unsigned long i = 0; i < c->npages; i++) {
-		struct vpage *vp = &c->pages[i];
-		if (vp->frame) {
-			unsigned f = vp->frame - 1u;
-			policy->page_removed(f);
-			if ((vp->flags & VP_MAPPED) && !c->dead)
-				pg_unmap(c->proc, page_va(c, i), PAGE);
-			frame_release(f);
+	for (unsigned long i = 0; i < c->pages.cap; i++) {
+		struct vp_chunk *ch = vp_chunk_at(&c->pages, i);
+		for (unsigned long k = 0; ch && k < VP_CHUNK_PAGES; k++) {
+			struct vpage *vp = &ch->page[k];
+			unsigned long vpn = ch->number << VP_CHUNK_SHIFT | k;
+			if (vp->frame) {
+				unsigned f = vp->frame - 1u;
+				policy->page_removed(f);
+				if ((vp->flags & VP_MAPPED) && !c->dead)
+					pg_unmap(c->proc, page_va(vpn), PAGE);
+				frame_release(f);
+			}
+			slot_free(vp->slot);
+			vp->slot = 0;
 		}
-		slot_free(vp->slot);
-		vp->slot = 0;
 	}
-	free(c->pages);
-	c->pages = NULL;
+	vp_free(&c->pages);
 }
 
 static void client_sizes(const struct client *c, unsigned long *resident, unsigned long *swapped)
 {
 	*resident = *swapped = 0;
-	for (unsigned long i = 0; c->pages && i < c->npages; i++) {
-		*resident += c->pages[i].frame != 0;
-		*swapped += c->pages[i].slot != 0 && !c->pages[i].frame;
+	for (unsigned long i = 0; i < c->pages.cap; i++) {
+		const struct vp_chunk *ch = vp_chunk_at(&c->pages, i);
+		for (unsigned long k = 0; ch && k < VP_CHUNK_PAGES; k++) {
+			*resident += ch->page[k].frame != 0;
+			*swapped += ch->page[k].slot != 0 && !ch->page[k].frame;
+		}
 	}
 }
 
@@ -271,10 +281,11 @@ static bool kill_biggest(void)
 
 /* ---- eviction --------------------------------------------------------------- */
 
-/* The policy's name for page `page` of c (policy.h): never reused. */
-static inline uint64_t page_key(const struct client *c, unsigned long page)
+/* The policy's name for page vpn of c (policy.h): never reused (a Sv39
+ * user vpn fits in 26 bits). */
+static inline uint64_t page_key(const struct client *c, unsigned long vpn)
 {
-	return c->serial << 32 | page;
+	return c->serial << 32 | vpn;
 }
 
 /*
@@ -288,12 +299,12 @@ static void unmap_victims(const unsigned *victim, unsigned n)
 	unsigned m = 0;
 	for (unsigned i = 0; i < n; i++) { /* the mapped ones, by client and page */
 		const struct frame *fr = &frames[victim[i]];
-		if (!(fr->owner->pages[fr->page].flags & VP_MAPPED))
+		if (!(frame_page(fr)->flags & VP_MAPPED))
 			continue;
 		unsigned j = m++;
 		for (; j > 0; j--) {
 			const struct frame *prev = &frames[order[j - 1]];
-			if (prev->owner < fr->owner || (prev->owner == fr->owner && prev->page < fr->page))
+			if (prev->owner < fr->owner || (prev->owner == fr->owner && prev->vpn < fr->vpn))
 				break;
 			order[j] = order[j - 1];
 		}
@@ -303,13 +314,11 @@ static void unmap_victims(const unsigned *victim, unsigned n)
 		const struct frame *first = &frames[order[i]];
 		unsigned run = 1;
 		while (i + run < m && frames[order[i + run]].owner == first->owner &&
-		       frames[order[i + run]].page == first->page + run)
+		       frames[order[i + run]].vpn == first->vpn + run)
 			run++;
-		pg_unmap(first->owner->proc, page_va(first->owner, first->page), run * PAGE);
-		for (unsigned k = 0; k < run; k++) {
-			const struct frame *fr = &frames[order[i + k]];
-			fr->owner->pages[fr->page].flags &= (uint8_t)~(VP_MAPPED | VP_RW);
-		}
+		pg_unmap(first->owner->proc, page_va(first->vpn), run * PAGE);
+		for (unsigned k = 0; k < run; k++)
+			frame_page(&frames[order[i + k]])->flags &= (uint8_t)~(VP_MAPPED | VP_RW);
 		i += run;
 	}
 }
@@ -338,10 +347,10 @@ static unsigned reclaim(void)
 	for (unsigned k = 0; k < npicked; k++) {
 		unsigned v = picked[k];
 		struct frame *fr = &frames[v];
-		struct vpage *vp = &fr->owner->pages[fr->page];
+		struct vpage *vp = frame_page(fr);
 		long s = 0; /* clean: its swap copy (or zeroness) stands */
 		if ((vp->flags & VP_DIRTY) && (s = slot_alloc()) < 0) {
-			policy->page_added(v, page_key(fr->owner, fr->page)); /* stays */
+			policy->page_added(v, page_key(fr->owner, fr->vpn)); /* stays */
 			continue;
 		}
 		victim[nvictims] = v;
@@ -357,7 +366,7 @@ static unsigned reclaim(void)
 	for (unsigned i = 0, r = 0; i < nvictims; i++) {
 		long s = slot[i];
 		struct frame *fr = &frames[victim[i]];
-		struct vpage *vp = &fr->owner->pages[fr->page];
+		struct vpage *vp = frame_page(fr);
 		if (s) {
 			struct block_req *req = &reqs[r++];
 			while (req->status < 0) {
@@ -371,7 +380,7 @@ static unsigned reclaim(void)
 				block_transfer(dev, req, 1);
 			}
 			if (s < 0) { /* no slot took it: keep it */
-				policy->page_added(victim[i], page_key(fr->owner, fr->page));
+				policy->page_added(victim[i], page_key(fr->owner, fr->vpn));
 				continue;
 			}
 			vp->slot = (uint32_t)s;
@@ -392,7 +401,7 @@ static unsigned long drop_swap_cache(void)
 		struct client *c = frames[f].owner;
 		if (!c)
 			continue;
-		struct vpage *vp = &c->pages[frames[f].page];
+		struct vpage *vp = frame_page(&frames[f]);
 		if (vp->slot) {
 			slot_free(vp->slot);
 			vp->slot = 0;
@@ -403,13 +412,53 @@ static unsigned long drop_swap_cache(void)
 	return n;
 }
 
-/* A free pool frame (evicting, or killing the biggest client when swap is
- * full), or -ERR_NOMEM. */
+/* ---- the pool ------------------------------------------------------------------ */
+
+/* Makes frame npool ours: allocated, mapped at its POOL_VA, its physical
+ * address known. Returns its number, or -ERR_*. */
+static long pool_add(void)
+{
+	long f = pg_frame_alloc(0);
+	if (f < 0)
+		return f;
+	long rc = pg_map(HANDLE_SELF, f, (unsigned long)frame_va(npool), RIGHT_READ | RIGHT_WRITE);
+	long pa = rc < 0 ? rc : pg_frame_phys(f);
+	if (pa < 0) {
+		pg_handle_delete(f);
+		return pa;
+	}
+	frames[npool] = (struct frame){ .handle = f, .pa = (uint64_t)pa };
+	return npool++;
+}
+
+/* Whether the pool may take one more frame from the machine: below its
+ * cap, the machine's free frames above the low watermark, and quota left
+ * for the page tables and handles that come with it. */
+static bool pool_may_grow(void)
+{
+	return npool < pool_max && pg_sysinfo(SYSINFO_FREE_FRAMES) > (long)low_frames &&
+	       pg_sysinfo(SYSINFO_QUOTA_LEFT) > (long)QUOTA_RESERVE;
+}
+
+/* A frame with no page, without evicting: a free one (the last freed:
+ * tests/host/policysim.c replays this order), else a new one. -1: none. */
+static long frame_spare(void)
+{
+	if (nfree)
+		return freelist[--nfree];
+	return pool_may_grow() ? pool_add() : -1;
+}
+
+/* A free pool frame (growing the pool, evicting, or killing the biggest
+ * client when swap is full), or -ERR_NOMEM. */
 static long frame_get(void)
 {
 	for (unsigned round = 0; round < 4 * SWAP_MAX_CLIENTS + 8; round++) {
-		if (nfree)
-			return freelist[--nfree];
+		long f = frame_spare();
+		if (f >= 0)
+			return f;
+		if (npool == 0)
+			break; /* nothing to evict */
 		if (reclaim() > 0 || drop_swap_cache() > 0)
 			continue;
 		if (!kill_biggest())
@@ -420,50 +469,55 @@ static long frame_get(void)
 
 /* ---- faults ------------------------------------------------------------------- */
 
-/* Makes frame f hold page `page` of c and tells the policy; clean, and
+/* Makes frame f hold page vpn of c and tells the policy; clean, and
  * mapped read-only into c if map (else the caller maps it). */
-static void frame_install(struct client *c, unsigned long page, unsigned f, bool map)
+static void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f, bool map)
 {
-	struct vpage *vp = &c->pages[page];
 	frames[f].owner = c;
-	frames[f].page = page;
+	frames[f].vpn = vpn;
 	vp->frame = (uint16_t)(f + 1);
 	vp->flags = 0;
-	if (map && pg_map(c->proc, frames[f].handle, page_va(c, page), RIGHT_READ) == 0)
+	if (map && pg_map(c->proc, frames[f].handle, page_va(vpn), RIGHT_READ) == 0)
 		vp->flags = VP_MAPPED;
-	policy->page_added(f, page_key(c, page));
+	policy->page_added(f, page_key(c, vpn));
 }
 
 /*
- * Reads page `page` of c from its slot into frame f (taken, not yet the
+ * Reads page vpn of c (vp) from its slot into frame f (taken, not yet the
  * page's), and with it read-ahead when the client looks sequential (the
  * page before this one is resident): the swapped pages after it, up to the
- * read-ahead window, into frames free now or freed by one more reclaim,
+ * read-ahead window, into frames spare now or freed by one more reclaim,
  * all in one transfer (several requests in flight). Those come in mapped
  * read-only but untouched (accessed bits clear: the kernel maps pages a
  * pager puts into another space that way), so the policy sees whether they
  * are used, and the client does not fault on them. Returns the read's
- * status for `page`; a read-ahead page that fails just stays on the disk.
+ * status for vpn; a read-ahead page that fails just stays on the disk.
  */
-static long page_in(struct client *c, unsigned long page, unsigned f)
+static long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f)
 {
 	struct block_req reqs[RA_MAX];
-	unsigned frame_of[RA_MAX];
-	unsigned n = 1;
-	if (page > 0 && c->pages[page - 1].frame)
-		while (n < readahead && page + n < c->npages && !c->pages[page + n].frame &&
-		       c->pages[page + n].slot)
-			n++;
-	if (nfree < n - 1)
-		reclaim();
-	if (n - 1 > nfree)
-		n = nfree + 1;
-	frame_of[0] = f;
-	for (unsigned i = 1; i < n; i++)
-		frame_of[i] = freelist[--nfree];
+	struct vpage *page[RA_MAX] = { vp };
+	unsigned frame_of[RA_MAX] = { f };
+	unsigned want = 1, n = 1;
+	const struct vpage *before = vpn > 0 ? vp_find(&c->pages, vpn - 1) : NULL;
+	if (before && before->frame)
+		while (want < readahead && vpn + want < c->hi / PAGE &&
+		       (page[want] = vp_find(&c->pages, vpn + want)) && !page[want]->frame &&
+		       page[want]->slot)
+			want++;
+	for (bool reclaimed = false; n < want; n++) {
+		long g = frame_spare();
+		if (g < 0 && !reclaimed) {
+			reclaimed = true;
+			reclaim();
+			g = frame_spare();
+		}
+		if (g < 0)
+			break;
+		frame_of[n] = (unsigned)g;
+	}
 	for (unsigned i = 0; i < n; i++)
-		reqs[i] = (struct block_req){ .op = BLOCK_READ,
-					      .sector = (uint64_t)c->pages[page + i].slot * spp,
+		reqs[i] = (struct block_req){ .op = BLOCK_READ, .sector = (uint64_t)page[i]->slot * spp,
 					      .count = spp, .buf = frame_va(frame_of[i]),
 					      .buf_pa = frames[frame_of[i]].pa };
 	block_transfer(dev, reqs, n);
@@ -472,28 +526,29 @@ static long page_in(struct client *c, unsigned long page, unsigned f)
 			freelist[nfree++] = (uint16_t)frame_of[i];
 			continue;
 		}
-		frame_install(c, page + i, frame_of[i], true);
+		frame_install(c, vpn + i, page[i], frame_of[i], true);
 		st.pageins++;
 		st.readahead++;
 	}
 	return reqs[0].status;
 }
 
-
 static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply *r)
 {
 	(void)ctx;
 	st.faults++;
 	struct client *c = client_of(f->badge);
-	if (!c || c->dead || !c->pages)
+	if (!c || c->dead)
 		return -ERR_NOENT;
-	if (f->page < c->base || f->page - c->base >= c->size)
+	if (f->page < c->lo || f->page >= c->hi)
 		return -ERR_RANGE;
 	if (f->access == FAULT_EXEC)
 		return -ERR_PERM; /* anonymous memory holds data, not code */
 	c->pid = f->pid;
-	unsigned long page = (f->page - c->base) / PAGE;
-	struct vpage *vp = &c->pages[page];
+	unsigned long vpn = f->page / PAGE;
+	struct vpage *vp = vp_get(&c->pages, vpn);
+	if (!vp)
+		return -ERR_NOMEM;
 	bool write = f->access == FAULT_WRITE;
 	unsigned long rights = RIGHT_READ | (write ? RIGHT_WRITE : 0);
 
@@ -522,12 +577,12 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	long fi = frame_get();
 	if (fi < 0)
 		return (int)fi;
-	if (c->dead || !c->pages) { /* it was the biggest, and killed for room */
+	if (c->dead) { /* it was the biggest, and killed for room */
 		freelist[nfree++] = (uint16_t)fi;
 		return -ERR_NOMEM;
 	}
 	if (vp->slot) {
-		long rc = page_in(c, page, (unsigned)fi);
+		long rc = page_in(c, vpn, vp, (unsigned)fi);
 		if (rc < 0) {
 			st.read_errors++;
 			freelist[nfree++] = (uint16_t)fi;
@@ -542,7 +597,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	} else {
 		memset(frame_va((unsigned)fi), 0, PAGE);
 	}
-	frame_install(c, page, (unsigned)fi, false);
+	frame_install(c, vpn, vp, (unsigned)fi, false);
 	vp->flags = VP_MAPPED; /* by the answer below */
 	if (write) {
 		vp->flags |= VP_DIRTY | VP_RW;
@@ -555,24 +610,6 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 
 /* ---- setup ---------------------------------------------------------------------- */
 
-static long pool_alloc(unsigned pages)
-{
-	for (npool = 0; npool < pages; npool++) {
-		long f = pg_frame_alloc(0);
-		if (f < 0)
-			return f;
-		long rc = pg_map(HANDLE_SELF, f, (unsigned long)frame_va(npool), RIGHT_READ | RIGHT_WRITE);
-		long pa = rc < 0 ? rc : pg_frame_phys(f);
-		if (pa < 0) {
-			pg_handle_delete(f);
-			return pa;
-		}
-		frames[npool] = (struct frame){ .handle = f, .pa = (uint64_t)pa };
-		freelist[nfree++] = (uint16_t)npool;
-	}
-	return 0;
-}
-
 static long swap_start(unsigned long pool, unsigned long max_slots, unsigned long where,
 		       unsigned long label)
 {
@@ -580,7 +617,8 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		return -ERR_EXIST;
 	unsigned long which = (pool >> SWAP_POLICY_SHIFT) & 0xff;
 	unsigned long ra = (pool >> SWAP_READAHEAD_SHIFT) & 0xff;
-	if (pool >> 48 || ra > RA_MAX)
+	unsigned long low = pool >> SWAP_LOWMARK_SHIFT;
+	if (ra > RA_MAX)
 		return -ERR_INVAL;
 	readahead = ra ? (unsigned)ra : RA_DEFAULT;
 	pool &= 0xffffffffUL;
@@ -601,26 +639,36 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		return -ERR_INVAL;
 	}
 	if (pool == 0)
-		pool = SWAP_DEFAULT_POOL;
+		pool = SWAP_MAX_POOL;
 	if (pool < CLUSTER || pool > SWAP_MAX_POOL)
 		return -ERR_RANGE;
+	long total = pg_sysinfo(SYSINFO_TOTAL_FRAMES);
+	low_frames = low ? low : (unsigned long)(total / 32 > 2 * CLUSTER ? total / 32 : 2 * CLUSTER);
 	long rc = swap_disk_open(&disk, devs, MAX_DEVS, max_slots, where, label);
 	if (rc < 0)
 		return rc;
 	dev = disk.dev;
 	spp = disk.spp;
 	nslots = disk.nslots;
-	if ((rc = pool_alloc((unsigned)pool)) < 0) {
-		printf("swapper: cannot allocate a pool of %lu frames: %s\n", pool, err_text(rc));
-		return rc;
-	}
-	struct policy_env env = { .nframes = npool, .accessed = frame_accessed };
+	/* A cluster's worth now, whatever the watermark says, so that evicting
+	 * always has frames to work with; the rest as faults need them. Pushed
+	 * so that frame 0 is handed out first, as pool_add's frames follow. */
+	pool_max = (unsigned)pool;
+	while (npool < CLUSTER)
+		if ((rc = pool_add()) < 0) {
+			printf("swapper: cannot allocate the first %u frames of the pool: %s\n", CLUSTER,
+			       err_text(rc));
+			return rc;
+		}
+	for (unsigned f = CLUSTER; f-- > 0;)
+		freelist[nfree++] = (uint16_t)f;
+	struct policy_env env = { .nframes = pool_max, .accessed = frame_accessed };
 	if ((rc = policy->init(&env)) < 0)
 		return rc;
 	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
 	started = true;
-	printf("swapper: pool of %u frames, policy %s, read-ahead %u pages\n", npool, policy->name,
-	       readahead);
+	printf("swapper: pool of up to %u frames (low watermark %lu free frames), policy %s, "
+	       "read-ahead %u pages\n", pool_max, low_frames, policy->name, readahead);
 	return 0;
 }
 
@@ -697,17 +745,20 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	}
 	case SWAP_START: {
 		long rc = swap_start(m->w[0], m->w[1], m->w[2], m->w[3]);
-		pager_reply_msg(r, label, (unsigned long)rc, npool, nslots ? nslots - 1 : 0,
+		pager_reply_msg(r, label, (unsigned long)rc, pool_max, nslots ? nslots - 1 : 0,
 				disk.part_number);
 		return 0;
 	}
 	case SWAP_CLIENT: {
+		/* base = size = 0: the whole space (a process spawned with us as
+		 * its pager); else one region. */
 		unsigned long id = m->w[0], base = m->w[1], size = m->w[2];
 		struct client *c = NULL;
 		long rc = 0;
 		if (!started)
 			rc = -ERR_AGAIN;
-		else if (h < 0 || id == 0 || !size || (base | size) % PAGE || size / PAGE > MAX_REGION_PAGES)
+		else if (h < 0 || id == 0 || (base | size) % PAGE || (base && !size) ||
+			 size > USER_SPACE_TOP || base > USER_SPACE_TOP - size)
 			rc = -ERR_INVAL;
 		else if (client_of(id))
 			rc = -ERR_EXIST;
@@ -716,9 +767,6 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 				c = &clients[i];
 		if (rc == 0 && !c)
 			rc = -ERR_NOSPC;
-		struct vpage *pages = rc == 0 ? calloc(size / PAGE, sizeof *pages) : NULL;
-		if (rc == 0 && !pages)
-			rc = -ERR_NOMEM;
 		if (rc < 0) {
 			if (h >= 0)
 				pg_handle_delete(h);
@@ -726,8 +774,7 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 		}
 		static uint64_t serials;
 		*c = (struct client){ .used = true, .id = id, .serial = ++serials, .proc = h,
-				      .pid = -1, .base = base,
-				      .size = size, .npages = size / PAGE, .pages = pages };
+				      .pid = -1, .lo = base, .hi = size ? base + size : USER_SPACE_TOP };
 		break;
 	}
 	case SWAP_FORGET: {
@@ -741,7 +788,7 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	}
 	case SWAP_STATS:
 		pager_reply_msg(r, label, st.pageins, st.pageouts, st.faults,
-				nfree | (unsigned long)npool << 32);
+				SWAP_STATS_W3(nfree, npool, pool_max));
 		return 0;
 	case SWAP_SWAPINFO:
 		pager_reply_msg(r, label, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.kills);

@@ -10,29 +10,36 @@
  *   SWAP_DEV      w0 = window base, w1 = size, w2 = slot; handle = the
  *                 device window (one call per virtio-mmio slot)
  *   SWAP_DEV_IRQ  w2 = slot; handle = its interrupt
- *   SWAP_START    w0 = pool pages (0: SWAP_DEFAULT_POOL) in its low 32 bits,
- *                 the replacement policy (enum swap_policy_id; 0: CLOCK) in
- *                 bits 32..39, the read-ahead window in pages (0: the
- *                 default, 16; 1: none; at most 32) in bits 40..47
- *                 (SWAP_START_W0 and SWAP_READAHEAD), w1 = at most this
+ *   SWAP_START    w0 = the pool's cap in frames (0: SWAP_MAX_POOL) in its
+ *                 low 32 bits, the replacement policy (enum swap_policy_id;
+ *                 0: CLOCK) in bits 32..39, the read-ahead window in pages
+ *                 (0: the default, 16; 1: none; at most 32) in bits 40..47,
+ *                 the low watermark in free frames of the machine (0: a
+ *                 32nd of its frames, at least 2 x SWAP_CLUSTER) in bits
+ *                 48..63 (SWAP_START_W0, SWAP_READAHEAD, SWAP_LOWMARK).
+ *                 The pool starts at SWAP_CLUSTER frames and grows while
+ *                 the machine's free frames are above the watermark,
+ *                 w1 = at most this
  *                 many swap slots (0: the whole disk), w2 = where on the
  *                 disk (SWAP_WHOLE_DISK, or SWAP_PARTLABEL with w3 = the GPT
  *                 partition name, up to 8 bytes packed little-endian, or
  *                 SWAP_TYPE_SWAP: the partition of type Linux swap). Opens
  *                 the first virtio block device, checks (or writes) its header,
- *                 allocates the pool. Reply w0 = 0 or -ERR_* (a foreign
+ *                 makes the pool. Reply w0 = 0 or -ERR_* (a foreign
  *                 disk: -ERR_BADFORMAT; too small: -ERR_NOSPC; no such
- *                 partition: -ERR_NOENT), w1 = pool pages, w2 = swap slots,
+ *                 partition: -ERR_NOENT), w1 = the cap, w2 = swap slots,
  *                 w3 = the GPT partition number used (0: the whole disk).
  *   SWAP_CLIENT   w0 = client id (the badge its regions' handles carry),
- *                 w1 = region base, w2 = region size; handle = the client's
+ *                 w1 = region base, w2 = region size (both 0: any address:
+ *                 a process spawned with this id's badged handle as its
+ *                 pager, all of whose regions we serve); handle = the client's
  *                 process handle with RIGHT_READ | RIGHT_WRITE (for
  *                 ad_query and unmap). Then create the region with
  *                 pg_handle_mint(swapper_ep, RIGHT_WRITE, id).
  *   SWAP_FORGET   w0 = client id: the client is gone (or going): its frames
  *                 and slots return. Reply w0 = 0 or -ERR_NOENT.
  *   SWAP_STATS    reply w0 = page-ins, w1 = page-outs, w2 = faults,
- *                 w3 = free pool frames | pool frames << 32
+ *                 w3 = SWAP_STATS_W3(free pool frames, pool frames, the cap)
  *   SWAP_SWAPINFO reply w0 = swap slots used, w1 = total, w2 = bad slots,
  *                 w3 = clients killed (out of swap or a read error)
  *   SWAP_PRINT    prints one summary line on the console; reply w0 = 0
@@ -88,12 +95,18 @@ enum swap_policy_id {
 	((unsigned long)(pool) | (unsigned long)(policy) << SWAP_POLICY_SHIFT)
 #define SWAP_READAHEAD_SHIFT 40
 #define SWAP_READAHEAD(pages) ((unsigned long)(pages) << SWAP_READAHEAD_SHIFT)
+/* SWAP_STATS's w3: three frame counts of at most SWAP_MAX_POOL. */
+#define SWAP_STATS_W3(free, pool, cap) \
+	((unsigned long)(free) | (unsigned long)(pool) << 20 | (unsigned long)(cap) << 40)
+#define SWAP_STATS_FIELD(w3, i) (((w3) >> (20 * (i))) & 0xfffffUL)
+#define SWAP_LOWMARK_SHIFT 48
+#define SWAP_LOWMARK(frames) ((unsigned long)(frames) << SWAP_LOWMARK_SHIFT)
 
-/* Pool pages: the swapper holds a frame handle for each (its handle table
- * grows with the pool, up to HANDLE_TABLE_MAX), and its quota must hold the
- * frames: spawned with kernel/loader.h's SPAWN_DEFAULT_QUOTA (4 MiB), a
- * pool much above 800 pages fails with -ERR_NOMEM. */
-#define SWAP_DEFAULT_POOL 192
+/* The pool's cap, in frames (SWAP_START's pool, 0: this). The swapper
+ * holds a frame handle for each (its handle table grows with the pool, up
+ * to HANDLE_TABLE_MAX) and its quota pays for them: the pool stops growing
+ * when the quota runs low, as when the machine's free frames reach the low
+ * watermark. */
 #define SWAP_MAX_POOL 4096 /* 16 MiB; uint16_t frame numbers (+ 1) still fit */
 /* Victims the policy names per reclaim, written in one transfer (the host
  * simulator, tests/host/policysim.c, replays the same discipline). */
