@@ -92,7 +92,7 @@ for run in $(seq 1 "$SWAP_RUNS"); do
 	log=$OUT/swap$run.log disk=$OUT/swap$run.img
 	rm -f "$disk" && truncate -s 256M "$disk"
 	scripts/qemu-boot.sh "$log" "$TIMEOUT" -m 64M -smp 1 -bios "$OPENSBI" -kernel "$BUILD/Image" \
-		-initrd "$BUILD/initrd.cpio" -append "cmds=swapbench_$SWAP_BENCH_SIZE" \
+		-initrd "$BUILD/initrd.cpio" -append "swappool=192 cmds=swapbench_$SWAP_BENCH_SIZE" \
 		-drive "file=$disk,format=raw,if=none,id=swap0" -device virtio-blk-device,drive=swap0
 	rc=$?
 	rm -f "$disk"

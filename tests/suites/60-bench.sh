@@ -23,7 +23,7 @@ for figure in disk_raw_mbps disk_raw_write_mbps disk_raw_read_mbps swap_out_mbps
 	bench_expects+=(-e "^bench: $figure [1-9][0-9]* mbps$")
 done
 boot_test BENCH-002 "swapbench measures the raw disk and swap both ways, every figure reported" -i \
-	-m 64M -a "cmds=swapbench_4M" -t 120 "${bench_expects[@]}" \
+	-m 64M -a "swappool=192 cmds=swapbench_4M" -t 120 "${bench_expects[@]}" \
 	-e '^bench: swap_out_ratio [0-9]+ permille$' -e '^bench: swap_in_ratio [0-9]+ permille$' \
 	-e 'pagoda: init exited with status 0' \
 	-q "-drive file=$LOGS/BENCH-002.img,format=raw,if=none,id=bench0 -device virtio-blk-device,drive=bench0"

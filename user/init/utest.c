@@ -359,6 +359,8 @@ static void preemption(void)
 /* utest_handles.c: the growing handle table (U-HANDLE-*). Declared here
  * rather than in init.h, which this change does not touch. */
 void utest_handles_run(void);
+/* utest_spawn.c: process_spawn's pager, quota and flags (U-SPAWN-*). */
+void utest_spawn_run(void);
 
 int utest_run(void)
 {
@@ -385,6 +387,7 @@ int utest_run(void)
 	test_run("U-ELF-001", "junk, truncated and foreign ELF images are refused; nothing leaks",
 		 elf_refusal);
 	utest_handles_run();
+	utest_spawn_run();
 	test_run_noleak("U-PAGER-001", "a 1 GiB region touched at 16 pages uses only those and their tables",
 			pager_sparse);
 	test_run_noleak("U-PAGER-002", "read, write, exec faults reach the pager: address, access, pc, badge, pid",
