@@ -34,6 +34,7 @@ KERNEL_SRCS := \
 	kernel/selftest.c kernel/elf.c kernel/cpio.c kernel/loader.c kernel/roottask.c \
 	kernel/object.c kernel/quota.c kernel/process.c kernel/sched.c kernel/ipc.c kernel/irq.c \
 	kernel/syscall.c kernel/syscall_ipc.c kernel/syscall_mem.c kernel/fault.c kernel/region.c \
+	kernel/memwatch.c \
 	mm/frame.c mm/kmap.c mm/kmem.c mm/aspace.c \
 	drivers/serial/ns16550.c
 
@@ -160,13 +161,15 @@ HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefine
 HOST_COMMON := tests/host/check.c tests/host/fake_panic.c tests/host/fakearch/fakephys.c
 
 FORMAT_TEST_SRCS    := tests/host/format_test.c kernel/format.c
-PAGETABLE_TEST_SRCS := tests/host/pagetable_test.c arch/riscv/pagetable.c mm/frame.c
+PAGETABLE_TEST_SRCS := tests/host/pagetable_test.c arch/riscv/pagetable.c mm/frame.c \
+	tests/host/fake_memwatch.c
 
-HOST_TESTS := fdt frame format pagetable elf cpio virtqueue gpt
+HOST_TESTS := fdt frame frame_watch format pagetable elf cpio virtqueue gpt
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/%_test,$(HOST_TESTS))
 
 $(BUILD)/host/fdt_test: $(FDT_TEST_SRCS) $(HOST_COMMON) $(FDT_TEST_DTBS)
 $(BUILD)/host/frame_test: $(FRAME_TEST_SRCS) $(HOST_COMMON)
+$(BUILD)/host/frame_watch_test: $(FRAME_WATCH_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/format_test: $(FORMAT_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/pagetable_test: $(PAGETABLE_TEST_SRCS) $(HOST_COMMON) arch/riscv/include/arch/pagetable.h
 $(BUILD)/host/elf_test: $(ELF_TEST_SRCS) $(HOST_COMMON) $(ELF_TEST_FIXTURES)

@@ -3,6 +3,7 @@
 #include <pagoda/errno.h>
 
 #include "kernel/fault.h"
+#include "kernel/memwatch.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "kernel/waitq.h"
@@ -257,8 +258,14 @@ void endpoint_release(struct endpoint *ep)
 void notification_destroy(struct notification *n)
 {
 	struct thread *t;
+	mem_watch_forget(n); /* a dead notification is never signalled */
 	while ((t = wq_pop(&n->waiters)))
 		fail_blocked(t, -ERR_DEAD);
+}
+
+void notification_release(struct notification *n)
+{
+	mem_watch_forget(n); /* its memory is about to go */
 }
 
 void ipc_cancel_wait(struct thread *t)

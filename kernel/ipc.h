@@ -26,6 +26,13 @@ struct notification {
 	struct kobject obj;
 	uint64_t bits;
 	struct thread *waiters;
+	/* Its low-memory watch (kernel/memwatch.c); watch_low 0: none. Whether
+	 * it is armed is which list watch_next links it into (armed or fired):
+	 * a flag would push the object past its 64-byte slab slot. The lists
+	 * hold no reference; notification_destroy/_release unlink it. */
+	size_t watch_low;                /* signal when free frames drop below */
+	uint64_t watch_bits;             /* ... with these bits */
+	struct notification *watch_next;
 };
 
 /*
@@ -49,8 +56,11 @@ void notification_wait(struct thread *self, struct notification *n);
 
 /* Unlinks ep from its creator's list (kobj_put's last reference). */
 void endpoint_release(struct endpoint *ep);
+/* Drops n's memory watch, if any (kobj_put's last reference). */
+void notification_release(struct notification *n);
 
-/* Wakes every thread queued on the object with -ERR_DEAD. */
+/* Wakes every thread queued on the object with -ERR_DEAD; a notification
+ * also loses its memory watch, if any. */
 void endpoint_destroy(struct endpoint *ep);
 void notification_destroy(struct notification *n);
 

@@ -92,6 +92,9 @@ static void release(struct kobject *obj)
 	case KOBJ_ENDPOINT:
 		endpoint_release((struct endpoint *)obj);
 		break;
+	case KOBJ_NOTIFICATION:
+		notification_release((struct notification *)obj);
+		break;
 	default:
 		break;
 	}

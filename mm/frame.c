@@ -12,6 +12,7 @@
 
 #include "kernel/panic.h"
 #include "kernel/types.h"
+#include "mm/memwatch.h"
 
 #include <arch/kva.h>
 #include <pagoda/errno.h>
@@ -37,6 +38,8 @@ static paddr_t span_end;      /* first pa past the last usable range */
 static struct phys_range meta_range;
 static size_t free_frames;
 static size_t total_frames;
+static size_t watch_fire_below; /* mm/memwatch.h; 0 = off */
+static size_t watch_rearm_at;   /* mm/memwatch.h; 0 = off */
 
 static inline paddr_t block_size(unsigned order)
 {
@@ -113,6 +116,7 @@ int frame_init(const struct phys_range *usable, unsigned n)
 	span_base = span_end = 0;
 	meta_range = (struct phys_range){ 0, 0 };
 	free_frames = total_frames = 0;
+	watch_fire_below = watch_rearm_at = 0;
 
 	/* Validate all input before touching any RAM. */
 	for (unsigned i = 0; i < n; i++) {
@@ -177,6 +181,8 @@ paddr_t frame_alloc_order(unsigned order)
 	}
 	meta[meta_index(pa)] = (uint8_t)(META_ALLOC | order);
 	free_frames -= (size_t)1 << order;
+	if (free_frames < watch_fire_below)
+		mem_watch_fire();
 	return pa;
 }
 
@@ -241,6 +247,14 @@ void frame_free(paddr_t pa)
 		order++;
 	}
 	list_push(pa, order);
+	if (watch_rearm_at && free_frames >= watch_rearm_at)
+		mem_watch_rearm();
+}
+
+void frame_watch_set_levels(size_t fire_below, size_t rearm_at)
+{
+	watch_fire_below = fire_below;
+	watch_rearm_at = rearm_at;
 }
 
 size_t frame_free_count(void)

@@ -11,6 +11,9 @@
  * so alloc and free are O(MAX_ORDER) and free needs no size argument.
  *
  * Not thread-safe yet: callers hold the (future) memory lock.
+ *
+ * An allocation or free whose free count crosses a level of the memory
+ * watch calls that watch's hook before it returns (mm/memwatch.h).
  */
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
