@@ -20,6 +20,9 @@ void elf_refusal(void);
 void map_into_another_space(void);
 void map_into_another_space_untouched(void); /* U-MEM-004 */
 
+/* utest_memwatch.c: low-memory notifications (U-MEMWATCH-*). */
+void utest_memwatch_run(void);
+
 /* utest_pager.c: page faults as IPC, pagers, regions (U-PAGER-*). */
 void pager_sparse(void);
 void pager_fault_fields(void);
