@@ -50,6 +50,17 @@ boot_test SWAP-005 "swaptest with 64 swap slots: out of swap kills the biggest c
 	-e '^swapper: out of swap: killing client 1 \(pid [0-9]+: [0-9]+ resident \+ [0-9]+ swapped pages\)$' \
 	-e '^PASS U-SWAP-006 ' -e 'pagoda: init exited with status 0'
 
+# The low watermark: init takes the machine's free frames below it; the
+# kernel's mem_watch wakes the swapper, which gives frames back (evicting)
+# until the machine is above it again; the client's data survive.
+rm -f "$BUILD/SWAP.img"
+truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
+boot_test SWAP-006 "swaptest swaptrim: below the low watermark the swapper gives frames back" \
+	-i -u -t 60 -m 128M -a "swaptest swaptrim" -q "$SWAP_DISK" \
+	-e '^swaptest: watermark [0-9]+: init took [0-9]+ frames; the pool went from [0-9]+ to [0-9]+ frames' \
+	-e '^swapper: pool [0-9]+ frames .*; [1-9][0-9]* trims gave back [1-9][0-9]* frames$' \
+	-e '^PASS U-SWAP-013 ' -e '^2 passed, 0 failed' -e 'pagoda: init exited with status 0'
+
 # The replacement policy behind struct swap_policy (issue 7): one short
 # boot per policy other than the default (CLOCK-Pro, which SWAP-001 runs),
 # U-SWAP-001/002 only (the "swappolicy=" boot argument, passed to

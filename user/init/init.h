@@ -73,5 +73,10 @@ int swaptest_run(void); /* utest_swap.c: boot argument "swaptest" (U-SWAP-*) */
  * process handle; swapper_ep, swapclient.h); returns 0 if none of them
  * was given. */
 int swaperr_run(long swapper_proc);
+/* utest_swaptrim.c: with "swaptest swaptrim", U-SWAP-013 (the low
+ * watermark); the SWAP_START word (a watermark below the free frames now)
+ * must come from swaptrim_start_word. */
+unsigned long swaptrim_start_word(unsigned long policy);
+void swaptrim_run(void);
 
 #endif

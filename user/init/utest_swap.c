@@ -149,7 +149,8 @@ int swaptest_run(void)
 	int small = has_bootarg("swapsmall");
 	int policy_given;
 	unsigned long policy = swap_policy_from_bootargs(&policy_given);
-	struct pg_msg m = swapper_start_with(SWAP_START_W0(POOL_PAGES, policy),
+	int trim = has_bootarg("swaptrim");
+	struct pg_msg m = swapper_start_with(trim ? swaptrim_start_word(policy) : SWAP_START_W0(POOL_PAGES, policy),
 					     small ? SWAP_MIN_SLOTS : 0);
 	start_rc = swap_rc;
 	printf("init: swapper started: %s (pool %lu pages, %lu swap slots)\n",
@@ -160,6 +161,8 @@ int swaptest_run(void)
 	if (has_bootarg("swapforeign")) {
 		test_run("U-SWAP-005", "the swapper refuses a disk that holds something else",
 			 swap_foreign);
+	} else if (trim && start_rc == 0) {
+		swaptrim_run();
 	} else if (small && start_rc == 0) {
 		test_run("U-SWAP-006", "out of swap: the biggest client is killed with a line; no deadlock",
 			 swap_full);

@@ -56,6 +56,8 @@ const char *progname = "swapper";
 #define HEAP_RESERVE (512UL << 10)   /* grown at start: page tables of the first clients */
 #define QUOTA_RESERVE (1UL << 20)    /* quota the pool leaves for page tables and handles */
 #define USER_SPACE_TOP (1UL << 38)   /* Sv39's user half: no client page lies above */
+#define TRIM_SLACK (4 * SWAP_CLUSTER) /* frames above the watermark a trim leaves */
+#define TRIM_PRIORITY 12             /* as init starts us: above the clients */
 
 /* ---- state ------------------------------------------------------------------ */
 
@@ -82,7 +84,9 @@ static struct block_dev *dev;  /* disk.dev, once open */
 static uint32_t spp;           /* sectors per page */
 
 static struct frame frames[SWAP_MAX_POOL];
-static unsigned npool;         /* frames 0 .. npool-1 are ours */
+static unsigned npool;         /* frames 0 .. npool-1 were ours once */
+static uint16_t absent[SWAP_MAX_POOL]; /* of those, the ones given back */
+static unsigned nabsent;
 static unsigned pool_max;      /* SWAP_START's cap */
 static unsigned long low_frames; /* the low watermark: the pool grows only above it */
 static uint16_t freelist[SWAP_MAX_POOL];
@@ -97,6 +101,7 @@ static unsigned long slots_used, slots_bad, slot_cursor = 1;
 static struct {
 	unsigned long pageins, pageouts, faults, kills, write_errors, read_errors;
 	unsigned long readahead; /* page-ins of pages nobody had faulted on yet */
+	unsigned long trims, given_back; /* SWAP_TRIMs, and the frames they gave back */
 } st;
 
 static const struct swap_policy *policy = &clock_policy;
@@ -414,21 +419,44 @@ static unsigned long drop_swap_cache(void)
 
 /* ---- the pool ------------------------------------------------------------------ */
 
-/* Makes frame npool ours: allocated, mapped at its POOL_VA, its physical
- * address known. Returns its number, or -ERR_*. */
+/* The pool's frames now. */
+static inline unsigned pool_frames(void)
+{
+	return npool - nabsent;
+}
+
+/* Makes a frame ours: allocated, mapped at its POOL_VA, its physical
+ * address known; the number of one given back if there is one, else
+ * npool (so a pool that never shrank hands out 0, 1, 2, ...). Returns its
+ * number, or -ERR_*. */
 static long pool_add(void)
 {
+	unsigned n = nabsent ? absent[nabsent - 1] : npool;
 	long f = pg_frame_alloc(0);
 	if (f < 0)
 		return f;
-	long rc = pg_map(HANDLE_SELF, f, (unsigned long)frame_va(npool), RIGHT_READ | RIGHT_WRITE);
+	long rc = pg_map(HANDLE_SELF, f, (unsigned long)frame_va(n), RIGHT_READ | RIGHT_WRITE);
 	long pa = rc < 0 ? rc : pg_frame_phys(f);
 	if (pa < 0) {
+		pg_unmap(HANDLE_SELF, (unsigned long)frame_va(n), PAGE);
 		pg_handle_delete(f);
 		return pa;
 	}
-	frames[npool] = (struct frame){ .handle = f, .pa = (uint64_t)pa };
-	return npool++;
+	frames[n] = (struct frame){ .handle = f, .pa = (uint64_t)pa };
+	if (n == npool)
+		npool++;
+	else
+		nabsent--;
+	return n;
+}
+
+/* Gives free frame f (off the free list) back to the machine. */
+static void pool_give_back(unsigned f)
+{
+	pg_unmap(HANDLE_SELF, (unsigned long)frame_va(f), PAGE);
+	pg_handle_delete(frames[f].handle); /* no mapping left: the frame is free */
+	frames[f] = (struct frame){ .handle = HANDLE_NONE };
+	absent[nabsent++] = (uint16_t)f;
 }
 
 /* Whether the pool may take one more frame from the machine: below its
@@ -436,8 +464,61 @@ static long pool_add(void)
  * for the page tables and handles that come with it. */
 static bool pool_may_grow(void)
 {
-	return npool < pool_max && pg_sysinfo(SYSINFO_FREE_FRAMES) > (long)low_frames &&
+	return pool_frames() < pool_max && pg_sysinfo(SYSINFO_FREE_FRAMES) > (long)low_frames &&
 	       pg_sysinfo(SYSINFO_QUOTA_LEFT) > (long)QUOTA_RESERVE;
+}
+
+/*
+ * The machine's free frames fell below the low watermark (the kernel's
+ * mem_watch told the trim thread, which asked us with SWAP_TRIM): gives
+ * frames back, evicting when none is free, until the machine has
+ * TRIM_SLACK frames above the watermark again, keeping a cluster's worth.
+ * The slack keeps the pool from growing straight back. Returns the
+ * frames given back.
+ */
+static unsigned long pool_trim(void)
+{
+	unsigned long given = 0;
+	while (pool_frames() > CLUSTER &&
+	       pg_sysinfo(SYSINFO_FREE_FRAMES) < (long)(low_frames + TRIM_SLACK)) {
+		if (!nfree && reclaim() == 0)
+			break; /* nothing evictable: dirty pages and no swap */
+		pool_give_back(freelist[--nfree]);
+		given++;
+	}
+	st.trims++;
+	st.given_back += given;
+	return given;
+}
+
+/* The trim thread: waits for the kernel's low-memory signal and turns it
+ * into a SWAP_TRIM call on our endpoint, so the pool is only ever touched
+ * by the main thread. It uses system calls only (no errno, no malloc: the
+ * runtime is single-threaded). */
+static long trim_ntfn = HANDLE_NONE, trim_ep = HANDLE_NONE, self_ep = HANDLE_NONE;
+static unsigned long trim_stack[512] __attribute__((aligned(16)));
+
+static void trim_thread(unsigned long arg)
+{
+	(void)arg;
+	while (pg_wait(trim_ntfn) >= 0)
+		if (pg_call(trim_ep, MSG_INFO(SWAP_TRIM, 0, 0), 0, 0, 0, 0, HANDLE_NONE).status < 0)
+			break;
+}
+
+/* Asks the kernel to signal us below the low watermark (mem_watch), and
+ * starts the thread that waits for it. 0 or -ERR_*. */
+static long trim_start(long ep)
+{
+	trim_ep = ep;
+	trim_ntfn = pg_notification_create();
+	if (trim_ntfn < 0)
+		return trim_ntfn;
+	long rc = pg_mem_watch(trim_ntfn, low_frames, 1);
+	if (rc < 0)
+		return rc;
+	rc = thread_start(trim_thread, 0, trim_stack, sizeof trim_stack, TRIM_PRIORITY);
+	return rc < 0 ? rc : 0;
 }
 
 /* A frame with no page, without evicting: a free one (the last freed:
@@ -457,7 +538,7 @@ static long frame_get(void)
 		long f = frame_spare();
 		if (f >= 0)
 			return f;
-		if (npool == 0)
+		if (pool_frames() == 0)
 			break; /* nothing to evict */
 		if (reclaim() > 0 || drop_swap_cache() > 0)
 			continue;
@@ -666,6 +747,8 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 	if ((rc = policy->init(&env)) < 0)
 		return rc;
 	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
+	if ((rc = trim_start(self_ep)) < 0)
+		printf("swapper: no low-memory signal (%s): the pool will not shrink\n", err_text(rc));
 	started = true;
 	printf("swapper: pool of up to %u frames (low watermark %lu free frames), policy %s, "
 	       "read-ahead %u pages\n", pool_max, low_frames, policy->name, readahead);
@@ -675,9 +758,10 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 static void print_summary(void)
 {
 	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
-	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed\n",
-	       npool, nfree, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.pageins, st.readahead,
-	       st.pageouts, st.faults, st.kills);
+	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed; "
+	       "%lu trims gave back %lu frames\n",
+	       pool_frames(), nfree, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.pageins, st.readahead,
+	       st.pageouts, st.faults, st.kills, st.trims, st.given_back);
 }
 
 /* SWAP_DISKBENCH (swapper.h): times sequential writes, then reads, of up
@@ -690,7 +774,7 @@ static long disk_bench(unsigned long bytes, unsigned long *wt, unsigned long *rt
 	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++)
 		if (clients[i].used)
 			return -ERR_BUSY;
-	if (slots_used || nfree != npool)
+	if (slots_used || nfree != pool_frames())
 		return -ERR_BUSY;
 	unsigned long pages = bytes / PAGE;
 	if (pages > nslots - 1)
@@ -788,7 +872,7 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	}
 	case SWAP_STATS:
 		pager_reply_msg(r, label, st.pageins, st.pageouts, st.faults,
-				SWAP_STATS_W3(nfree, npool, pool_max));
+				SWAP_STATS_W3(nfree, pool_frames(), pool_max));
 		return 0;
 	case SWAP_SWAPINFO:
 		pager_reply_msg(r, label, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.kills);
@@ -796,6 +880,11 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	case SWAP_PRINT:
 		print_summary();
 		break;
+	case SWAP_TRIM: {
+		unsigned long given = started ? pool_trim() : 0;
+		pager_reply_msg(r, label, given, pool_frames(), 0, 0);
+		return 0;
+	}
 	case SWAP_DISKBENCH: {
 		unsigned long wt = 0, rt = 0, moved = 0;
 		long rc = disk_bench(m->w[0], &wt, &rt, &moved);
@@ -817,6 +906,6 @@ int main(void)
 {
 	for (unsigned i = 0; i < MAX_DEVS; i++)
 		devs[i].window = devs[i].irq = HANDLE_NONE;
-	long ep = pg_must(pager_announce(), "announce");
-	return (int)pager_serve(ep, &swap_ops, NULL);
+	self_ep = pg_must(pager_announce(), "announce");
+	return (int)pager_serve(self_ep, &swap_ops, NULL);
 }

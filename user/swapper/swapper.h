@@ -51,6 +51,11 @@
  *                 client and nothing swapped (else -ERR_BUSY): it overwrites
  *                 swap slots. Reply w0 = 0 or -ERR_*, w1 = write time, w2 =
  *                 read time (rdtime ticks), w3 = the bytes moved each way.
+ *   SWAP_TRIM     the machine is short of frames: give pool frames back
+ *                 (evicting) until its free frames are a little above the
+ *                 low watermark. The swapper's own trim thread sends it when
+ *                 the kernel's mem_watch signals; anyone may. Reply w0 =
+ *                 frames given back, w1 = pool frames now.
  * An unknown label or bad arguments: a reply labelled PAGER_FAIL, w0 = the
  * error. Successful replies carry the request's label.
  */
@@ -71,6 +76,7 @@ enum swap_label {
 	SWAP_SWAPINFO,
 	SWAP_PRINT,
 	SWAP_DISKBENCH,
+	SWAP_TRIM,
 };
 
 /* SWAP_START's w2: which part of the disk holds swap (the kernel command

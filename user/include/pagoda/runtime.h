@@ -26,6 +26,17 @@ const struct pg_process_info *runtime_info(void); /* the page at USER_INFO_PAGE 
 /* Prints "PROGNAME: message" on stderr and exits with PANIC_EXIT_STATUS. */
 void pg_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
+/*
+ * Starts a thread of this process running fn(arg) at priority, on the
+ * caller's memory [stack, stack + size) (at least 64 bytes; the caller
+ * keeps it mapped while the thread lives). It has gp, so it may use
+ * globals, but no TLS block: it must not touch errno, malloc or stdio
+ * (the runtime is single-threaded). It ends when fn returns. Returns its
+ * thread handle, or -ERR_*.
+ */
+long thread_start(void (*fn)(unsigned long), unsigned long arg, void *stack, unsigned long size,
+		  unsigned long priority);
+
 /* Returns rc if it is >= 0, else panics with "what: <error text>". */
 static inline long pg_must(long rc, const char *what)
 {
