@@ -1,6 +1,7 @@
 /*
- * The swap pager (user/swapper/): anonymous memory served from a fixed pool
- * of frames, paged out to a whole virtio-blk disk. This header is its
+ * The swap pager (user/swapper/): anonymous memory served from a pool of
+ * frames that follows the machine's low watermark, paged out to a virtio-blk
+ * disk or partition. This header is its
  * protocol (control messages on its pager endpoint, from whoever set it up:
  * init) and the on-disk header of a swap device, shared with the tests.
  *
