@@ -495,22 +495,21 @@ static unsigned long pool_trim(void)
  * into a SWAP_TRIM call on our endpoint, so the pool is only ever touched
  * by the main thread. It uses system calls only (no errno, no malloc: the
  * runtime is single-threaded). */
-static long trim_ntfn = HANDLE_NONE, trim_ep = HANDLE_NONE, self_ep = HANDLE_NONE;
+static long trim_ntfn = HANDLE_NONE, self_ep = HANDLE_NONE;
 static unsigned long trim_stack[512] __attribute__((aligned(16)));
 
 static void trim_thread(unsigned long arg)
 {
 	(void)arg;
 	while (pg_wait(trim_ntfn) >= 0)
-		if (pg_call(trim_ep, MSG_INFO(SWAP_TRIM, 0, 0), 0, 0, 0, 0, HANDLE_NONE).status < 0)
+		if (pg_call(self_ep, MSG_INFO(SWAP_TRIM, 0, 0), 0, 0, 0, 0, HANDLE_NONE).status < 0)
 			break;
 }
 
 /* Asks the kernel to signal us below the low watermark (mem_watch), and
- * starts the thread that waits for it. 0 or -ERR_*. */
-static long trim_start(long ep)
+ * starts the thread that waits for it and calls self_ep. 0 or -ERR_*. */
+static long trim_start(void)
 {
-	trim_ep = ep;
 	trim_ntfn = pg_notification_create();
 	if (trim_ntfn < 0)
 		return trim_ntfn;
@@ -747,7 +746,7 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 	if ((rc = policy->init(&env)) < 0)
 		return rc;
 	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
-	if ((rc = trim_start(self_ep)) < 0)
+	if ((rc = trim_start()) < 0)
 		printf("swapper: no low-memory signal (%s): the pool will not shrink\n", err_text(rc));
 	started = true;
 	printf("swapper: pool of up to %u frames (low watermark %lu free frames), policy %s, "
