@@ -42,22 +42,20 @@
 #include "drivers/block.h"
 #include "user/swapper/disk.h"
 #include "user/swapper/policy.h"
+#include "user/swapper/pool.h"
+#include "user/swapper/slots.h"
 #include "user/swapper/swapper.h"
 #include "user/swapper/vpages.h"
 
 const char *progname = "swapper";
 
 #define PAGE 4096UL
-#define POOL_VA 0x2800000000UL /* our own mapping of every pool frame */
 #define CLUSTER SWAP_CLUSTER
 #define RA_MAX 32              /* pages in one page-in, read-ahead included */
 #define RA_DEFAULT 16
 #define MAX_DEVS 8
 #define HEAP_RESERVE (512UL << 10)   /* grown at start: page tables of the first clients */
-#define QUOTA_RESERVE (1UL << 20)    /* quota the pool leaves for page tables and handles */
 #define USER_SPACE_TOP (1UL << 38)   /* Sv39's user half: no client page lies above */
-#define TRIM_SLACK (4 * SWAP_CLUSTER) /* frames above the watermark a trim leaves */
-#define TRIM_PRIORITY 12             /* as init starts us: above the clients */
 
 /* ---- state ------------------------------------------------------------------ */
 
@@ -71,47 +69,22 @@ struct client {
 	struct vp_table pages;
 };
 
-struct frame {
-	long handle;
-	uint64_t pa;
-	struct client *owner; /* NULL: free */
-	unsigned long vpn;    /* owner's page it holds (va / PAGE) */
-};
-
 static struct swap_dev_slot devs[MAX_DEVS];
 static struct swap_disk disk; /* must not move while open */
 static struct block_dev *dev;  /* disk.dev, once open */
 static uint32_t spp;           /* sectors per page */
 
-static struct frame frames[SWAP_MAX_POOL];
-static unsigned npool;         /* frames 0 .. npool-1 were ours once */
-static uint16_t absent[SWAP_MAX_POOL]; /* of those, the ones given back */
-static unsigned nabsent;
-static unsigned pool_max;      /* SWAP_START's cap */
-static unsigned long low_frames; /* the low watermark: the pool grows only above it */
-static uint16_t freelist[SWAP_MAX_POOL];
-static unsigned nfree;
-
 static struct client clients[SWAP_MAX_CLIENTS];
-
-static uint8_t slot_used[SWAP_MAX_SLOTS / 8], slot_bad[SWAP_MAX_SLOTS / 8];
-static unsigned long nslots; /* slots 1 .. nslots-1 are usable (disk.nslots) */
-static unsigned long slots_used, slots_bad, slot_cursor = 1;
 
 static struct {
 	unsigned long pageins, pageouts, faults, kills, write_errors, read_errors;
 	unsigned long readahead; /* page-ins of pages nobody had faulted on yet */
-	unsigned long trims, given_back; /* SWAP_TRIMs, and the frames they gave back */
 } st;
 
 static const struct swap_policy *policy = &clock_policy;
 static unsigned readahead = RA_DEFAULT; /* the read-ahead window, in pages (1: off) */
 static bool started;
-
-static inline void *frame_va(unsigned f)
-{
-	return (void *)(POOL_VA + f * PAGE);
-}
+static long self_ep = HANDLE_NONE; /* our endpoint (pager_announce) */
 
 static inline unsigned long page_va(unsigned long vpn)
 {
@@ -122,55 +95,6 @@ static inline unsigned long page_va(unsigned long vpn)
 static inline struct vpage *frame_page(const struct frame *fr)
 {
 	return vp_find(&fr->owner->pages, fr->vpn);
-}
-
-/* ---- swap slots --------------------------------------------------------------- */
-
-static inline bool bit(const uint8_t *map, unsigned long i)
-{
-	return map[i / 8] & (1u << (i % 8));
-}
-
-static inline void set_bit(uint8_t *map, unsigned long i, bool on)
-{
-	if (on)
-		map[i / 8] |= (uint8_t)(1u << (i % 8));
-	else
-		map[i / 8] &= (uint8_t)~(1u << (i % 8));
-}
-
-/* A free slot (next fit: consecutive evictions land side by side), or -1. */
-static long slot_alloc(void)
-{
-	if (slots_used + slots_bad >= nslots - 1)
-		return -1;
-	for (unsigned long n = 0; n < nslots; n++) {
-		unsigned long s = slot_cursor;
-		slot_cursor = slot_cursor + 1 >= nslots ? 1 : slot_cursor + 1;
-		if (s && !bit(slot_used, s) && !bit(slot_bad, s)) {
-			set_bit(slot_used, s, true);
-			slots_used++;
-			return (long)s;
-		}
-	}
-	return -1;
-}
-
-static void slot_free(unsigned long s)
-{
-	if (s && s < nslots && bit(slot_used, s)) {
-		set_bit(slot_used, s, false);
-		slots_used--;
-	}
-}
-
-static void slot_mark_bad(unsigned long s)
-{
-	slot_free(s);
-	if (!bit(slot_bad, s)) {
-		set_bit(slot_bad, s, true);
-		slots_bad++;
-	}
 }
 
 /* ---- frames and clients ----------------------------------------------------- */
@@ -198,7 +122,7 @@ static void frame_release(unsigned f)
 		vp->flags = 0;
 	}
 	fr->owner = NULL;
-	freelist[nfree++] = (uint16_t)f;
+	pool_put(f);
 }
 
 static struct client *client_of(unsigned long id)
@@ -402,7 +326,7 @@ static unsigned reclaim(void)
 static unsigned long drop_swap_cache(void)
 {
 	unsigned long n = 0;
-	for (unsigned f = 0; f < npool; f++) {
+	for (unsigned f = 0; f < pool_span(); f++) {
 		struct client *c = frames[f].owner;
 		if (!c)
 			continue;
@@ -417,124 +341,12 @@ static unsigned long drop_swap_cache(void)
 	return n;
 }
 
-/* ---- the pool ------------------------------------------------------------------ */
-
-/* The pool's frames now. */
-static inline unsigned pool_frames(void)
-{
-	return npool - nabsent;
-}
-
-/* Makes a frame ours: allocated, mapped at its POOL_VA, its physical
- * address known; the number of one given back if there is one, else
- * npool (so a pool that never shrank hands out 0, 1, 2, ...). Returns its
- * number, or -ERR_*. */
-static long pool_add(void)
-{
-	unsigned n = nabsent ? absent[nabsent - 1] : npool;
-	long f = pg_frame_alloc(0);
-	if (f < 0)
-		return f;
-	long rc = pg_map(HANDLE_SELF, f, (unsigned long)frame_va(n), RIGHT_READ | RIGHT_WRITE);
-	long pa = rc < 0 ? rc : pg_frame_phys(f);
-	if (pa < 0) {
-		pg_unmap(HANDLE_SELF, (unsigned long)frame_va(n), PAGE);
-		pg_handle_delete(f);
-		return pa;
-	}
-	frames[n] = (struct frame){ .handle = f, .pa = (uint64_t)pa };
-	if (n == npool)
-		npool++;
-	else
-		nabsent--;
-	return n;
-}
-
-/* Gives free frame f (off the free list) back to the machine. */
-static void pool_give_back(unsigned f)
-{
-	pg_unmap(HANDLE_SELF, (unsigned long)frame_va(f), PAGE);
-	pg_handle_delete(frames[f].handle); /* no mapping left: the frame is free */
-	frames[f] = (struct frame){ .handle = HANDLE_NONE };
-	absent[nabsent++] = (uint16_t)f;
-}
-
-/* Whether the pool may take one more frame from the machine: below its
- * cap, the machine's free frames above the low watermark, and quota left
- * for the page tables and handles that come with it. */
-static bool pool_may_grow(void)
-{
-	return pool_frames() < pool_max && pg_sysinfo(SYSINFO_FREE_FRAMES) > (long)low_frames &&
-	       pg_sysinfo(SYSINFO_QUOTA_LEFT) > (long)QUOTA_RESERVE;
-}
-
-/*
- * The machine's free frames fell below the low watermark (the kernel's
- * mem_watch told the trim thread, which asked us with SWAP_TRIM): gives
- * frames back, evicting when none is free, until the machine has
- * TRIM_SLACK frames above the watermark again, keeping a cluster's worth.
- * The slack keeps the pool from growing straight back. Returns the
- * frames given back.
- */
-static unsigned long pool_trim(void)
-{
-	unsigned long given = 0;
-	while (pool_frames() > CLUSTER &&
-	       pg_sysinfo(SYSINFO_FREE_FRAMES) < (long)(low_frames + TRIM_SLACK)) {
-		if (!nfree && reclaim() == 0)
-			break; /* nothing evictable: dirty pages and no swap */
-		pool_give_back(freelist[--nfree]);
-		given++;
-	}
-	st.trims++;
-	st.given_back += given;
-	return given;
-}
-
-/* The trim thread: waits for the kernel's low-memory signal and turns it
- * into a SWAP_TRIM call on our endpoint, so the pool is only ever touched
- * by the main thread. It uses system calls only (no errno, no malloc: the
- * runtime is single-threaded). */
-static long trim_ntfn = HANDLE_NONE, self_ep = HANDLE_NONE;
-static unsigned long trim_stack[512] __attribute__((aligned(16)));
-
-static void trim_thread(unsigned long arg)
-{
-	(void)arg;
-	while (pg_wait(trim_ntfn) >= 0)
-		if (pg_call(self_ep, MSG_INFO(SWAP_TRIM, 0, 0), 0, 0, 0, 0, HANDLE_NONE).status < 0)
-			break;
-}
-
-/* Asks the kernel to signal us below the low watermark (mem_watch), and
- * starts the thread that waits for it and calls self_ep. 0 or -ERR_*. */
-static long trim_start(void)
-{
-	trim_ntfn = pg_notification_create();
-	if (trim_ntfn < 0)
-		return trim_ntfn;
-	long rc = pg_mem_watch(trim_ntfn, low_frames, 1);
-	if (rc < 0)
-		return rc;
-	rc = thread_start(trim_thread, 0, trim_stack, sizeof trim_stack, TRIM_PRIORITY);
-	return rc < 0 ? rc : 0;
-}
-
-/* A frame with no page, without evicting: a free one (the last freed:
- * tests/host/policysim.c replays this order), else a new one. -1: none. */
-static long frame_spare(void)
-{
-	if (nfree)
-		return freelist[--nfree];
-	return pool_may_grow() ? pool_add() : -1;
-}
-
 /* A free pool frame (growing the pool, evicting, or killing the biggest
  * client when swap is full), or -ERR_NOMEM. */
 static long frame_get(void)
 {
 	for (unsigned round = 0; round < 4 * SWAP_MAX_CLIENTS + 8; round++) {
-		long f = frame_spare();
+		long f = pool_spare();
 		if (f >= 0)
 			return f;
 		if (pool_frames() == 0)
@@ -586,11 +398,11 @@ static long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsig
 		       page[want]->slot)
 			want++;
 	for (bool reclaimed = false; n < want; n++) {
-		long g = frame_spare();
+		long g = pool_spare();
 		if (g < 0 && !reclaimed) {
 			reclaimed = true;
 			reclaim();
-			g = frame_spare();
+			g = pool_spare();
 		}
 		if (g < 0)
 			break;
@@ -603,7 +415,7 @@ static long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsig
 	block_transfer(dev, reqs, n);
 	for (unsigned i = 1; i < n; i++) {
 		if (reqs[i].status < 0) {
-			freelist[nfree++] = (uint16_t)frame_of[i];
+			pool_put(frame_of[i]);
 			continue;
 		}
 		frame_install(c, vpn + i, page[i], frame_of[i], true);
@@ -658,14 +470,14 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	if (fi < 0)
 		return (int)fi;
 	if (c->dead) { /* it was the biggest, and killed for room */
-		freelist[nfree++] = (uint16_t)fi;
+		pool_put((unsigned)fi);
 		return -ERR_NOMEM;
 	}
 	if (vp->slot) {
 		long rc = page_in(c, vpn, vp, (unsigned)fi);
 		if (rc < 0) {
 			st.read_errors++;
-			freelist[nfree++] = (uint16_t)fi;
+			pool_put((unsigned)fi);
 			printf("swapper: %s: read of slot %u (page 0x%lx) failed: %s\n", dev->name,
 			       vp->slot, f->page, err_text(rc));
 			slot_mark_bad(vp->slot);
@@ -723,44 +535,40 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 	if (pool < CLUSTER || pool > SWAP_MAX_POOL)
 		return -ERR_RANGE;
 	long total = pg_sysinfo(SYSINFO_TOTAL_FRAMES);
-	low_frames = low ? low : (unsigned long)(total / 32 > 2 * CLUSTER ? total / 32 : 2 * CLUSTER);
-	long rc = swap_disk_open(&disk, devs, MAX_DEVS, max_slots, where, label);
+	unsigned long low_frames =
+		low ? low : (unsigned long)(total / 32 > 2 * CLUSTER ? total / 32 : 2 * CLUSTER);
+	struct policy_env env = { .nframes = (unsigned)pool, .accessed = frame_accessed };
+	long rc = policy->init(&env);
 	if (rc < 0)
+		return rc;
+	if ((rc = swap_disk_open(&disk, devs, MAX_DEVS, max_slots, where, label)) < 0)
 		return rc;
 	dev = disk.dev;
 	spp = disk.spp;
-	nslots = disk.nslots;
-	/* A cluster's worth now, whatever the watermark says, so that evicting
-	 * always has frames to work with; the rest as faults need them. Pushed
-	 * so that frame 0 is handed out first, as pool_add's frames follow. */
-	pool_max = (unsigned)pool;
-	while (npool < CLUSTER)
-		if ((rc = pool_add()) < 0) {
-			printf("swapper: cannot allocate the first %u frames of the pool: %s\n", CLUSTER,
-			       err_text(rc));
-			return rc;
-		}
-	for (unsigned f = CLUSTER; f-- > 0;)
-		freelist[nfree++] = (uint16_t)f;
-	struct policy_env env = { .nframes = pool_max, .accessed = frame_accessed };
-	if ((rc = policy->init(&env)) < 0)
+	slots_init(disk.nslots);
+	if ((rc = pool_init((unsigned)pool, low_frames)) < 0) {
+		printf("swapper: cannot allocate the first %u frames of the pool: %s\n", CLUSTER,
+		       err_text(rc));
 		return rc;
+	}
 	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
-	if ((rc = trim_start()) < 0)
+	if ((rc = pool_watch_start(self_ep)) < 0)
 		printf("swapper: no low-memory signal (%s): the pool will not shrink\n", err_text(rc));
 	started = true;
 	printf("swapper: pool of up to %u frames (low watermark %lu free frames), policy %s, "
-	       "read-ahead %u pages\n", pool_max, low_frames, policy->name, readahead);
+	       "read-ahead %u pages\n", pool_cap(), pool_low(), policy->name, readahead);
 	return 0;
 }
 
 static void print_summary(void)
 {
+	unsigned long trims, given_back;
+	pool_trim_stats(&trims, &given_back);
 	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
 	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed; "
 	       "%lu trims gave back %lu frames\n",
-	       pool_frames(), nfree, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.pageins, st.readahead,
-	       st.pageouts, st.faults, st.kills, st.trims, st.given_back);
+	       pool_frames(), pool_nfree(), slots_used(), slots_total(), slots_bad(), st.pageins,
+	       st.readahead, st.pageouts, st.faults, st.kills, trims, given_back);
 }
 
 /* SWAP_DISKBENCH (swapper.h): times sequential writes, then reads, of up
@@ -773,11 +581,11 @@ static long disk_bench(unsigned long bytes, unsigned long *wt, unsigned long *rt
 	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++)
 		if (clients[i].used)
 			return -ERR_BUSY;
-	if (slots_used || nfree != pool_frames())
+	if (slots_used() || pool_nfree() != pool_frames())
 		return -ERR_BUSY;
 	unsigned long pages = bytes / PAGE;
-	if (pages > nslots - 1)
-		pages = nslots - 1;
+	if (pages > slots_total())
+		pages = slots_total();
 	pages -= pages % CLUSTER;
 	if (!pages)
 		return -ERR_INVAL;
@@ -828,7 +636,7 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	}
 	case SWAP_START: {
 		long rc = swap_start(m->w[0], m->w[1], m->w[2], m->w[3]);
-		pager_reply_msg(r, label, (unsigned long)rc, pool_max, nslots ? nslots - 1 : 0,
+		pager_reply_msg(r, label, (unsigned long)rc, pool_cap(), slots_total(),
 				disk.part_number);
 		return 0;
 	}
@@ -871,16 +679,16 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	}
 	case SWAP_STATS:
 		pager_reply_msg(r, label, st.pageins, st.pageouts, st.faults,
-				SWAP_STATS_W3(nfree, pool_frames(), pool_max));
+				SWAP_STATS_W3(pool_nfree(), pool_frames(), pool_cap()));
 		return 0;
 	case SWAP_SWAPINFO:
-		pager_reply_msg(r, label, slots_used, nslots ? nslots - 1 : 0, slots_bad, st.kills);
+		pager_reply_msg(r, label, slots_used(), slots_total(), slots_bad(), st.kills);
 		return 0;
 	case SWAP_PRINT:
 		print_summary();
 		break;
 	case SWAP_TRIM: {
-		unsigned long given = started ? pool_trim() : 0;
+		unsigned long given = started ? pool_trim(reclaim) : 0;
 		pager_reply_msg(r, label, given, pool_frames(), 0, 0);
 		return 0;
 	}
