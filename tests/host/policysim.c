@@ -84,9 +84,9 @@ void sim_trace_free(struct sim_trace *t)
 
 #define NONE UINT32_MAX
 
-/* The simulated pool: what main.c keeps in frames[], vpage.frame, the free
+/* The simulated pool: what the swapper keeps in frames[], vpage.frame, the free
  * list, plus the hardware's accessed bit of each frame's mapping. The free
- * list is a doubly linked list of frames: main.c's LIFO stack pushes and
+ * list is a doubly linked list of frames: pool.c's LIFO stack pushes and
  * pops at its tail; --swap-cache's FIFO pushes at the tail, pops the head
  * and takes frames back from anywhere. */
 static struct {

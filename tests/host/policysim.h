@@ -1,8 +1,9 @@
 /*
  * Replacement-policy simulator (policysim.c): the swapper's policies
  * (user/swapper/policy.h), the very same .c files, driven by the swapper's
- * own discipline (user/swapper/main.c: reclaim, the free list, the accessed
- * bits) over a page trace, and Belady's optimal (OPT) on the same trace.
+ * own discipline (user/swapper/main.c: reclaim and the accessed bits;
+ * pool.c: the free list) over a page trace, and Belady's optimal (OPT) on
+ * the same trace.
  * Shared by the policysim program and tests/host/policy_test.c.
  */
 #ifndef TESTS_HOST_POLICYSIM_H
