@@ -35,6 +35,7 @@ KERNEL_SRCS := \
 	kernel/object.c kernel/quota.c kernel/process.c kernel/sched.c kernel/ipc.c kernel/irq.c \
 	kernel/syscall.c kernel/syscall_ipc.c kernel/syscall_mem.c kernel/fault.c kernel/region.c \
 	kernel/memwatch.c \
+	kernel/exitwatch.c \
 	mm/frame.c mm/kmap.c mm/kmem.c mm/aspace.c \
 	drivers/serial/ns16550.c
 

@@ -4,6 +4,7 @@
 #include <pagoda/errno.h>
 
 #include "kernel/console.h"
+#include "kernel/exitwatch.h"
 #include "kernel/fault.h"
 #include "kernel/format.h"
 #include "kernel/ipc.h"
@@ -151,6 +152,7 @@ void process_exit(struct process *p, long code)
 		w->blocked_on = NULL;
 		sched_make_ready(w);
 	}
+	exit_watch_fire(p);
 	kobj_put(&p->obj);
 }
 

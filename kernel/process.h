@@ -66,6 +66,15 @@ struct thread {
 	long doom_detail;
 };
 
+/* A process's exit watches (kernel/exitwatch.c): at most this many
+ * notifications are signalled when it exits. */
+#define PROCESS_EXIT_WATCHES 4
+
+struct exit_watch {
+	struct notification *ntfn; /* holds a reference; NULL: slot free */
+	uint64_t bits;
+};
+
 struct process {
 	struct kobject obj;
 	char name[24];
@@ -84,6 +93,7 @@ struct process {
 	long exit_code;
 	struct thread *waiters;     /* threads in process_wait on us */
 	struct endpoint *endpoints; /* endpoints it created: they die with it */
+	struct exit_watch exit_watches[PROCESS_EXIT_WATCHES];
 };
 
 /* The thread running on this hart (NULL while idle). */

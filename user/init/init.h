@@ -22,6 +22,8 @@ void map_into_another_space_untouched(void); /* U-MEM-004 */
 
 /* utest_memwatch.c: low-memory notifications (U-MEMWATCH-*). */
 void utest_memwatch_run(void);
+/* utest_exitwatch.c: exit notifications (U-EXITWATCH-*). */
+void utest_exitwatch_run(void);
 
 /* utest_pager.c: page faults as IPC, pagers, regions (U-PAGER-*). */
 void pager_sparse(void);

@@ -387,6 +387,7 @@ int utest_run(void)
 	test_run("U-ELF-001", "junk, truncated and foreign ELF images are refused; nothing leaks",
 		 elf_refusal);
 	utest_memwatch_run();
+	utest_exitwatch_run();
 	utest_handles_run();
 	utest_spawn_run();
 	test_run_noleak("U-PAGER-001", "a 1 GiB region touched at 16 pages uses only those and their tables",
