@@ -16,7 +16,8 @@ boot_test SWAP-001 "swaptest on a zeroed 32 MiB disk: every U-SWAP test passes, 
 	-i -u -t 120 -m 128M -a "swaptest" -q "$SWAP_DISK" \
 	-e '^swapper: pool [0-9]+ frames .* [0-9]+ page-ins \([1-9][0-9]* read ahead\)' \
 	-e '^swapper: pool of up to [0-9]+ frames \(low watermark [0-9]+ free frames\), policy clockpro, read-ahead 16 pages$' \
-	-e '^swapper: swapping to virtio-blk@' -e '^PASS U-SWAP-003 ' -e '^4 passed, 0 failed' \
+	-e '^swapper: swapping to virtio-blk@' -e '^PASS U-SWAP-003 ' -e '^PASS U-SWAP-014 ' \
+	-e ', [1-9][0-9]* released at exit; ' -e '^5 passed, 0 failed' \
 	-e 'pagoda: init exited with status 0'
 
 # The header it wrote names the disk.

@@ -136,6 +136,31 @@ static void swap_full(void)
 	TEST_CHECK_EQ(s.free, s.pool);
 }
 
+/* U-SWAP-014: a client that exits is released by the swapper itself
+ * (process_watch), with no SWAP_FORGET: its frames and slots are back by
+ * the time process_wait returns, because the swapper's event thread runs
+ * above our priority and the exit makes it ready first. */
+static void swap_exit_releases(void)
+{
+	struct kid k;
+	struct swapstats before, after;
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	long rc = kid_memtest_start(&k, 2 * POOL_PAGES * PAGE, 0x5eed0e71UL, MEMTEST_SEQ);
+	TEST_CHECK_EQ(rc, 0);
+	if (rc < 0) {
+		kid_end(&k, 1);
+		return;
+	}
+	TEST_CHECK_EQ(pg_process_wait(k.proc), 0); /* 0 mismatched words */
+	TEST_CHECK_EQ(swap_stats(&after), 0);
+	TEST_CHECK(after.pageouts > before.pageouts); /* it had pages on the disk */
+	TEST_CHECK_EQ(after.used, before.used);       /* slots back */
+	TEST_CHECK_EQ(after.free, after.pool);        /* frames back */
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_FORGET, k.id, 0, 0, 0);
+	TEST_CHECK(msg_label(m) == PAGER_FAIL && (long)m.w[0] == -ERR_NOENT); /* gone already */
+	kid_end(&k, 0);
+}
+
 static void swap_started(void)
 {
 	TEST_CHECK_EQ(start_rc, 0);
@@ -179,9 +204,13 @@ int swaptest_run(void)
 				swap_sequential);
 		test_run_noleak("U-SWAP-002", "seeded random read-modify-write over 2x the pool, full verify",
 				swap_random);
-		if (!policy_given) /* swappolicy=: 001 and 002 only, a short boot */
+		if (!policy_given) { /* swappolicy=: 001 and 002 only, a short boot */
 			test_run_noleak("U-SWAP-003", "four children at once, each 1x the pool: all verify",
 					swap_four);
+			test_run_noleak("U-SWAP-014",
+					"a client that exits is released without SWAP_FORGET: frames, slots back",
+					swap_exit_releases);
+		}
 	} else {
 		test_run("U-SWAP-001", "the swapper starts on the disk", swap_started);
 	}

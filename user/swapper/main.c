@@ -30,6 +30,11 @@
  * deadlock. A failed read kills the page's owner: never wrong data.
  *
  * Page-in reads ahead when the faults look sequential (page_in).
+ *
+ * Events. The kernel signals one notification when the machine falls
+ * below the low watermark (the pool gives frames back: pool_trim) and when
+ * a client's process exits (its frames and slots return: reap); the event
+ * thread turns the signals into calls on our endpoint.
  */
 #include <pagoda/ipc.h>
 #include <pagoda/libpager.h>
@@ -54,6 +59,10 @@ const char *progname = "swapper";
 #define RA_MAX 32              /* pages in one page-in, read-ahead included */
 #define RA_DEFAULT 16
 #define MAX_DEVS 8
+#define EVENT_PRIORITY 12 /* the event thread; as init starts us: above the clients */
+/* Event bits: this one for low memory, bit i for "clients[i] exited".
+ * Not bit 63: wait returns the bits as a long, and negative is an error. */
+#define EVENT_LOW_MEMORY (1UL << 62)
 #define HEAP_RESERVE (512UL << 10)   /* grown at start: page tables of the first clients */
 #define USER_SPACE_TOP (1UL << 38)   /* Sv39's user half: no client page lies above */
 
@@ -79,12 +88,14 @@ static struct client clients[SWAP_MAX_CLIENTS];
 static struct {
 	unsigned long pageins, pageouts, faults, kills, write_errors, read_errors;
 	unsigned long readahead; /* page-ins of pages nobody had faulted on yet */
+	unsigned long reaped;    /* clients released because their process exited */
 } st;
 
 static const struct swap_policy *policy = &clock_policy;
 static unsigned readahead = RA_DEFAULT; /* the read-ahead window, in pages (1: off) */
 static bool started;
 static long self_ep = HANDLE_NONE; /* our endpoint (pager_announce) */
+static long events = HANDLE_NONE;  /* the event thread's notification */
 
 static inline unsigned long page_va(unsigned long vpn)
 {
@@ -153,6 +164,16 @@ static void client_release(struct client *c)
 		}
 	}
 	vp_free(&c->pages);
+}
+
+/* Client c is gone: everything it held returns, its watch and process
+ * handle go, and its slot is free. */
+static void client_forget(struct client *c)
+{
+	client_release(c);
+	pg_process_watch(c->proc, events, 0);
+	pg_handle_delete(c->proc);
+	*c = (struct client){ .used = false };
 }
 
 static void client_sizes(const struct client *c, unsigned long *resident, unsigned long *swapped)
@@ -500,6 +521,71 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	return 0;
 }
 
+/* ---- events ------------------------------------------------------------------ */
+
+_Static_assert(SWAP_MAX_CLIENTS < 62, "a client slot's exit is one bit of the event notification");
+
+/*
+ * The event thread: the kernel signals one notification when the machine
+ * falls below the low watermark (mem_watch: EVENT_LOW_MEMORY) and when a
+ * client's process exits (process_watch: bit i for clients[i]). The
+ * thread turns each signal into a call on our own endpoint (SWAP_TRIM,
+ * SWAP_REAP), so pool and clients are only ever touched by the main
+ * thread. It uses system calls only (no errno, no malloc: the runtime is
+ * single-threaded).
+ */
+static unsigned long event_stack[512] __attribute__((aligned(16)));
+
+static void event_thread(unsigned long arg)
+{
+	(void)arg;
+	long bits;
+	while ((bits = pg_wait(events)) >= 0) {
+		unsigned long b = (unsigned long)bits;
+		if ((b & EVENT_LOW_MEMORY) &&
+		    pg_call(self_ep, MSG_INFO(SWAP_TRIM, 0, 0), 0, 0, 0, 0, HANDLE_NONE).status < 0)
+			break;
+		if ((b & ~EVENT_LOW_MEMORY) &&
+		    pg_call(self_ep, MSG_INFO(SWAP_REAP, 1, 0), b & ~EVENT_LOW_MEMORY, 0, 0, 0,
+			    HANDLE_NONE).status < 0)
+			break;
+	}
+}
+
+/* Creates the notification and starts the event thread; 0 or -ERR_*. */
+static long events_start(void)
+{
+	events = pg_notification_create();
+	if (events < 0)
+		return events;
+	long rc = thread_start(event_thread, 0, event_stack, sizeof event_stack, EVENT_PRIORITY);
+	return rc < 0 ? rc : 0;
+}
+
+/* SWAP_REAP: releases the clients of slots in `which` whose process has
+ * exited. A slot whose process is alive (a bit left over from the slot's
+ * previous client, or sent by someone else) keeps its watch. */
+static unsigned long reap(unsigned long which)
+{
+	unsigned long n = 0;
+	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (!(which & 1UL << i) || !c->used)
+			continue;
+		/* Taking the watch off answers "has it exited?" without blocking. */
+		long gone = pg_process_watch(c->proc, events, 0);
+		if (gone != 1) {
+			if (gone == 0)
+				pg_process_watch(c->proc, events, 1UL << i);
+			continue;
+		}
+		client_forget(c);
+		st.reaped++;
+		n++;
+	}
+	return n;
+}
+
 /* ---- setup ---------------------------------------------------------------------- */
 
 static long swap_start(unsigned long pool, unsigned long max_slots, unsigned long where,
@@ -552,7 +638,7 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		return rc;
 	}
 	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
-	if ((rc = pool_watch_start(self_ep)) < 0)
+	if ((rc = events_start()) < 0 || (rc = pool_watch(events, EVENT_LOW_MEMORY)) < 0)
 		printf("swapper: no low-memory signal (%s): the pool will not shrink\n", err_text(rc));
 	started = true;
 	printf("swapper: pool of up to %u frames (low watermark %lu free frames), policy %s, "
@@ -565,10 +651,10 @@ static void print_summary(void)
 	unsigned long trims, given_back;
 	pool_trim_stats(&trims, &given_back);
 	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
-	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed; "
-	       "%lu trims gave back %lu frames\n",
+	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed, "
+	       "%lu released at exit; %lu trims gave back %lu frames\n",
 	       pool_frames(), pool_nfree(), slots_used(), slots_total(), slots_bad(), st.pageins,
-	       st.readahead, st.pageouts, st.faults, st.kills, trims, given_back);
+	       st.readahead, st.pageouts, st.faults, st.kills, st.reaped, trims, given_back);
 }
 
 /* SWAP_DISKBENCH (swapper.h): times sequential writes, then reads, of up
@@ -666,15 +752,19 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 		static uint64_t serials;
 		*c = (struct client){ .used = true, .id = id, .serial = ++serials, .proc = h,
 				      .pid = -1, .lo = base, .hi = size ? base + size : USER_SPACE_TOP };
+		/* Its exit returns its pages (SWAP_REAP); if it has exited
+		 * already, the signal is pending and does the same. */
+		rc = pg_process_watch(h, events, 1UL << (c - clients));
+		if (rc < 0)
+			printf("swapper: client %lu: cannot watch its exit (%s): its pages return "
+			       "only with SWAP_FORGET\n", id, err_text(rc));
 		break;
 	}
 	case SWAP_FORGET: {
 		struct client *c = client_of(m->w[0]);
 		if (!c)
 			return -ERR_NOENT;
-		client_release(c);
-		pg_handle_delete(c->proc);
-		*c = (struct client){ .used = false };
+		client_forget(c);
 		break;
 	}
 	case SWAP_STATS:
@@ -690,6 +780,11 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	case SWAP_TRIM: {
 		unsigned long given = started ? pool_trim(reclaim) : 0;
 		pager_reply_msg(r, label, given, pool_frames(), 0, 0);
+		return 0;
+	}
+	case SWAP_REAP: {
+		unsigned long n = started ? reap(m->w[0]) : 0;
+		pager_reply_msg(r, label, n, 0, 0, 0);
 		return 0;
 	}
 	case SWAP_DISKBENCH: {

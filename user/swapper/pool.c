@@ -10,16 +10,13 @@
  * checked first).
  */
 #include <pagoda/errno.h>
-#include <pagoda/ipc.h>
 #include <pagoda/runtime.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "user/swapper/pool.h"
 
 #define QUOTA_RESERVE (1UL << 20)    /* quota the pool leaves for page tables and handles */
 #define TRIM_SLACK (4 * SWAP_CLUSTER) /* frames above the watermark a trim leaves */
-#define TRIM_PRIORITY 12             /* as init starts us: above the clients */
 
 struct frame frames[SWAP_MAX_POOL];
 static unsigned npool;                 /* frames 0 .. npool-1 were ours once */
@@ -152,30 +149,7 @@ void pool_trim_stats(unsigned long *t, unsigned long *g)
 	*g = given_back;
 }
 
-/* The trim thread: waits for the kernel's low-memory signal and turns it
- * into a SWAP_TRIM call on our endpoint, so the pool is only ever touched
- * by the main thread. It uses system calls only (no errno, no malloc: the
- * runtime is single-threaded). */
-static long trim_ntfn = HANDLE_NONE, trim_ep = HANDLE_NONE;
-static unsigned long trim_stack[512] __attribute__((aligned(16)));
-
-static void trim_thread(unsigned long arg)
+long pool_watch(long ntfn, uint64_t bits)
 {
-	(void)arg;
-	while (pg_wait(trim_ntfn) >= 0)
-		if (pg_call(trim_ep, MSG_INFO(SWAP_TRIM, 0, 0), 0, 0, 0, 0, HANDLE_NONE).status < 0)
-			break;
-}
-
-long pool_watch_start(long self_ep)
-{
-	trim_ep = self_ep;
-	trim_ntfn = pg_notification_create();
-	if (trim_ntfn < 0)
-		return trim_ntfn;
-	long rc = pg_mem_watch(trim_ntfn, low_frames, 1);
-	if (rc < 0)
-		return rc;
-	rc = thread_start(trim_thread, 0, trim_stack, sizeof trim_stack, TRIM_PRIORITY);
-	return rc < 0 ? rc : 0;
+	return pg_mem_watch(ntfn, low_frames, bits);
 }

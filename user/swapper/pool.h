@@ -6,13 +6,12 @@
  * The pool starts with SWAP_CLUSTER frames and grows a frame at a time
  * (pool_spare) while the machine's free frames are above the low
  * watermark, the swapper's quota allows and the cap is not reached.
- * Below the watermark the kernel's mem_watch wakes the trim thread, and
+ * Below the watermark the kernel's mem_watch signals (pool_watch), and
  * pool_trim gives frames back. A given-back frame's number is reused
  * first, so a pool that never shrank hands out 0, 1, 2, ... (the order
  * tests/host/policysim.c replays).
  *
- * Single-threaded: only the swapper's main thread calls these (the trim
- * thread only turns the kernel's signal into a SWAP_TRIM call).
+ * Single-threaded: only the swapper's main thread calls these.
  */
 #ifndef USER_SWAPPER_POOL_H
 #define USER_SWAPPER_POOL_H
@@ -48,12 +47,12 @@ static inline void *frame_va(unsigned f)
 long pool_init(unsigned cap, unsigned long low_frames);
 
 /*
- * Asks the kernel to signal below the low watermark (mem_watch) and
- * starts the thread that turns the signal into a SWAP_TRIM call on
- * self_ep (our own endpoint). 0 or -ERR_*: without it the pool never
- * shrinks, which is not fatal.
+ * Asks the kernel to signal ntfn with bits when the machine's free frames
+ * fall below the low watermark (mem_watch), so that someone calls
+ * pool_trim. 0 or -ERR_*: without it the pool never shrinks, which is not
+ * fatal.
  */
-long pool_watch_start(long self_ep);
+long pool_watch(long ntfn, uint64_t bits);
 
 /* Frames the pool holds now; the cap; free ones; the watermark. */
 unsigned pool_frames(void);

@@ -37,8 +37,11 @@
  *                 process handle with RIGHT_READ | RIGHT_WRITE (for
  *                 ad_query and unmap). Then create the region with
  *                 pg_handle_mint(swapper_ep, RIGHT_WRITE, id).
+ *                 The swapper watches the process (process_watch): when it
+ *                 exits, its frames and slots return by themselves.
  *   SWAP_FORGET   w0 = client id: the client is gone (or going): its frames
- *                 and slots return. Reply w0 = 0 or -ERR_NOENT.
+ *                 and slots return. Reply w0 = 0, or -ERR_NOENT (also when
+ *                 its exit returned them already).
  *   SWAP_STATS    reply w0 = page-ins, w1 = page-outs, w2 = faults,
  *                 w3 = SWAP_STATS_W3(free pool frames, pool frames, the cap)
  *   SWAP_SWAPINFO reply w0 = swap slots used, w1 = total, w2 = bad slots,
@@ -57,6 +60,12 @@
  *                 low watermark. The swapper's own trim thread sends it when
  *                 the kernel's mem_watch signals; anyone may. Reply w0 =
  *                 frames given back, w1 = pool frames now.
+ *   SWAP_REAP     w0 = a set of client slots (bit i: slot i) whose process
+ *                 may have exited: the swapper's own event thread sends it
+ *                 when the kernel's process_watch signals. Each slot's
+ *                 process is checked, and only one that has exited is
+ *                 released, so a stale or stray bit does nothing. Reply
+ *                 w0 = clients released.
  * An unknown label or bad arguments: a reply labelled PAGER_FAIL, w0 = the
  * error. Successful replies carry the request's label.
  */
@@ -78,6 +87,7 @@ enum swap_label {
 	SWAP_PRINT,
 	SWAP_DISKBENCH,
 	SWAP_TRIM,
+	SWAP_REAP,
 };
 
 /* SWAP_START's w2: which part of the disk holds swap (the kernel command
