@@ -355,8 +355,8 @@ static void t_loop_after_working_set(void)
 }
 
 /* The kernel sets a new page's accessed bit at its fault; CLOCK-Pro clears
- * it at the next reclaim, so a use after that counts when the cold hand
- * first reaches the page. 64 frames: 56 pages hot, 8 cold (frames 56..63);
+ * it at the next fault or, as here, the next reclaim, so a use after that
+ * counts when the cold hand first reaches the page. 64 frames: 56 pages hot, 8 cold (frames 56..63);
  * the first reclaim takes frame 56 and a new page Z comes into it; the
  * second reclaim takes 57, Z is used once, and the following ones take
  * 58..63 and reach Z: used in its test period, it turns hot, never named.
@@ -390,6 +390,71 @@ static void t_new_page_use(void)
 	struct clockpro_census c;
 	clockpro_census(&c);
 	CHECK(c.hot > 0);
+}
+
+/* A new page's fault's own bit is cleared at the next fault already, if it
+ * is set by then: a use between that fault and the next reclaim counts.
+ * 64 frames as in POL-015; the first reclaim takes 56 and 57; Z comes into
+ * 56 (its bit set: the fault's own), W into 57, and Z is used after W's
+ * fault. The next picks take 58..63 and then reach Z: used in its test
+ * period, it turns hot (demoting hot pages unused since the first
+ * reclaim, which the next picks take), never named; W, new and not used,
+ * gets one more turn. (Were Z's bit
+ * cleared only at the next reclaim, as before, that use would be taken for
+ * the fault's own and Z named once 58..63 are gone.) Then the other half:
+ * a page whose bit is still clear at the next fault (its client has not
+ * run yet, or it was read ahead) keeps it as the fault's own: Y comes into
+ * 58 untouched, V into 59 (Y's bit read: clear), Y is touched once: at the
+ * next reclaim that is taken for its first access, and Y is named. */
+static void t_new_page_next_fault(void)
+{
+	const struct swap_policy *p = &clockpro_policy;
+	fake_init(p, 64);
+	for (unsigned f = 0; f < 64; f++) {
+		p->page_added(f, 1ULL << 32 | f);
+		abit[f] = 1; /* the faults' own */
+	}
+	for (unsigned f = 56; f < 58; f++) {
+		CHECK_EQ(p->pick_victim(), f);
+		p->page_removed(f);
+	}
+	const unsigned Z = 56, W = 57;
+	p->page_added(Z, 2ULL << 32 | Z);
+	abit[Z] = 1;
+	p->page_added(W, 2ULL << 32 | W);
+	abit[W] = 1;
+	CHECK_EQ(abit[Z], 0); /* read (and cleared) at W's fault */
+	abit[Z] = 1;          /* used once since */
+	for (unsigned k = 0; k < 8 && !check_failing(); k++) {
+		long v = p->pick_victim();
+		CHECK(v >= 0 && v != Z && v != W); /* W: not used, one more turn */
+		if (k < 6)
+			CHECK_EQ(v, 58 + k);
+		p->page_removed((unsigned)v);
+	}
+
+	fake_init(p, 64);
+	for (unsigned f = 0; f < 64; f++) {
+		p->page_added(f, 1ULL << 32 | f);
+		abit[f] = 1;
+	}
+	for (unsigned f = 56; f < 60; f++) {
+		CHECK_EQ(p->pick_victim(), f);
+		p->page_removed(f);
+	}
+	const unsigned Y = 58, V = 59;
+	p->page_added(Y, 2ULL << 32 | Y); /* not touched yet */
+	p->page_added(V, 2ULL << 32 | V);
+	abit[V] = 1;
+	abit[Y] = 1; /* Y's first access, after V's fault */
+	int named_y = 0;
+	for (unsigned k = 0; k < 8 && !check_failing(); k++) {
+		long v = p->pick_victim();
+		CHECK(v >= 0);
+		named_y |= v == Y;
+		p->page_removed((unsigned)v);
+	}
+	CHECK(named_y);
 }
 
 static void t_clockpro_client_gone(void)
@@ -573,5 +638,6 @@ int main(void)
 	run_test("POL-013", "CLOCK-Pro: a loop longer than the pool, after a working set gone stale, is learnt", t_loop_after_working_set);
 	run_test("POL-014", "--swap-cache: freed frames queue, a fault on a page still in one is soft, not a miss", t_swap_cache);
 	run_test("POL-015", "CLOCK-Pro: a new page used after the next reclaim, before the cold hand reaches it, turns hot", t_new_page_use);
+	run_test("POL-016", "CLOCK-Pro: a new page's own bit is cleared at the next fault if set by then: a use after that counts", t_new_page_next_fault);
 	return test_summary();
 }

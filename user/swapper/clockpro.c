@@ -25,23 +25,45 @@
  *
  * Adaptations to the swapper (main.c):
  *  - The kernel sets a page's accessed bit at the fault that brings it in
- *    (the paper's reference bit starts clear), so pick_victim first clears
- *    the bits of the pages added since the last pick: the fault's own
- *    access, and any use before that pick, which Linux's correlated-
- *    reference filter discards too. HAND_cold's first reading of a new
- *    page then shows whether it was used since; a new page not used by
- *    then gets one more turn before it is evicted, as the fault's own bit
- *    gives it under CLOCK (Linux's two-touch rule for new pages does the
- *    same). With every new page's first reading taken as the fault's own
- *    and skipped, as the first version did, a new page was judged on its
- *    second turn alone: 1.470x OPT at 128 frames, shift 1.28x, against
- *    1.439x and 1.16x; with no extra turn, 1.473x and 1.31x. And with the
- *    fault's bit taken for a use, every new page would turn hot: no scan
- *    resistance at all (seqscan 1.20x OPT instead of 1.00x, loop 4.07x).
- *    This costs one accessed-bit reading per fault more.
- *    A page read ahead comes in with its bit clear: unused, it goes first.
- *  - Accessed bits are read in pick_victim, and in page_removed only when
- *    HAND_test ends the test period of a resident page (below). A ghost
+ *    (the paper's reference bit starts clear), so a new page is FRESH
+ *    until that bit is cleared: at the next fault (page_added) if the bit
+ *    is set by then, else at the next pick. What is cleared is taken for
+ *    the fault's own access, with any use before it, which Linux's
+ *    correlated-reference filter discards too; HAND_cold's first reading
+ *    of a new page then shows whether it was used since. A new page not
+ *    used by then gets one more turn before it is evicted, as the fault's
+ *    own bit gives it under CLOCK (Linux's two-touch rule for new pages
+ *    does the same). A page whose bit is still clear at the next fault
+ *    stays FRESH: its first access is still to come (its client has not
+ *    run since, another client faulting first; or it was read ahead and
+ *    not used yet: a scan reading ahead stays a scan). Clearing at the
+ *    next pick only, as the previous version did, gave a new page next
+ *    to no chance when the cold pages are few: a reclaim takes 8 of them,
+ *    so HAND_cold, having just cleared their bits, could come round to
+ *    them in the same reclaim and evict them unused, and a working set
+ *    that moves faults twice on many of its new pages; now the uses since
+ *    the next fault count. A small gain (shift at 128 frames, its first
+ *    move: 18 new pages faulted twice, now 16; 12 old ones, now 10).
+ *    Geometric means of faults / OPT with the traces shaped for 64, 128,
+ *    256, 512 frames: 1.524, 1.434,
+ *    1.387, 1.359, against 1.543, 1.439, 1.394, 1.362; shift at 128
+ *    frames 331 faults against 335 (over 20 other seeds of the traces:
+ *    shift 175/335/657 against 183/339/659 at 64/128/256 frames, zipf
+ *    and random the same within 0.1%). With every new page's first
+ *    reading taken as the fault's own and skipped, as the first version
+ *    did, a new page was judged on its second turn alone: 1.470x OPT at
+ *    128 frames, shift 1.28x; with no extra turn, 1.473x and 1.31x. And
+ *    with the fault's bit taken for a use, every new page would turn hot:
+ *    no scan resistance at all (seqscan 1.20x OPT instead of 1.00x, loop
+ *    4.07x). The first pick clears every resident page's bit, as if
+ *    HAND_hot had just passed it: the pages that came in before the pool
+ *    filled are hot, and their bits, set since their faults, say nothing
+ *    about the working set now (without it, 1.446x at 128, shift 348).
+ *    This costs one accessed-bit reading per new page, and one per fault
+ *    for each page still FRESH (read ahead, not used yet).
+ *  - Accessed bits are read in pick_victim, in page_added (FRESH pages,
+ *    above), and in page_removed only when HAND_test ends the test period
+ *    of a resident page (below). A ghost
  *    hit at a fault is recorded and its promotion (which may need
  *    HAND_hot, and so the bits of hot pages) is done at the next
  *    pick_victim, with the page still at its old place in the list, as
@@ -69,6 +91,25 @@
  *    with nframes ghosts, 1.24x with 2 x nframes; after zipf: 4.22x and
  *    1.79x (POL-013 has a small case). Nodes and hash slots hold 16-bit
  *    indices, so the state takes no more memory than with nframes ghosts.
+ *
+ * Tried and not kept (geometric means at 64, 128, 256, 512 frames, against
+ * 1.524, 1.434, 1.387, 1.359 as it is): a cold target that starts at an
+ * eighth or half of the pool instead of the floor (1.534, 1.471, 1.441,
+ * 1.387; 1.570, 1.477, 1.492, 1.482: it comes down too slowly for loop);
+ * steps of 2 up, or 2 down (1.524, 1.451, 1.393, 1.373; 1.529, 1.437,
+ * 1.386, 1.361); an ARC-like step up of hot / (2 x cold) pages (1.530,
+ * 1.447, 1.385, 1.356); a GCLOCK-like count sparing a hot page one more
+ * turn of HAND_hot per use (zipf gains 4%, shift loses 15%: 1.542, 1.456,
+ * 1.404, 1.374); demoted pages starting a test period (1.527, 1.461,
+ * 1.404, 1.376); half as many ghosts (1.525, 1.432, 1.387, 1.357: noise,
+ * and it undoes the point above); a floor of 4 (1.550, 1.459, 1.390,
+ * 1.366). Nor does the best fixed cold target for each trace, chosen
+ * afterwards, reach 1.4 at 128 frames: 8 pages for loop and zipf, 96 for
+ * shift, 1.413. loop is at its structural best with 8-page reclaims (at
+ * most M - 8 pages hot, docs/bench.md), random is noise (every policy's
+ * expected faults are the same), and shift stays behind CLOCK: when the
+ * working set moves, the hot set learnt goes stale at once, and until the
+ * cold target has grown the new pages pass through a few cold frames.
  * docs/bench.md "Replacement policies" has its faults against OPT.
  */
 #include <pagoda/errno.h>
@@ -96,7 +137,7 @@ enum state {
 	GHOST, /* not resident, in its test period */
 };
 /* Node flags. FRESH: added since the last pick, its accessed bit still the
- * fault's own. UNSEEN: that bit cleared, no hand has read it since. REF:
+ * fault's own (fresh[] lists them). UNSEEN: that bit cleared, no hand has read it since. REF:
  * the bit was read (ending a test period) and found set, not yet judged by
  * HAND_cold. */
 enum { FRESH = 1, PROMOTE = 2, REF = 4, UNSEEN = 8 };
@@ -120,6 +161,8 @@ static unsigned cold_target, min_cold, max_cold;
 static bool warm; /* a victim was asked for: new pages start cold */
 static int pending[SWAP_MAX_POOL];    /* ghost hits to promote at the next pick */
 static unsigned npending;
+static int16_t fresh[SWAP_MAX_POOL];  /* the FRESH nodes (resident), in no order */
+static unsigned nfresh;
 
 /* ---- the list ---------------------------------------------------------------- */
 
@@ -297,14 +340,33 @@ static int accessed(int i)
 	return used;
 }
 
-/* Clears the fault's own accessed bit of a page added since the last pick. */
+/* Clears the fault's own accessed bit of a FRESH page (node i): from now
+ * on its bit is its uses. */
 static void clear_fresh(int i)
 {
-	if (!(node[i].flags & FRESH) || node[i].state == GHOST)
-		return;
 	(void)env.accessed(env.ctx, node[i].frame);
 	node[i].flags &= (uint8_t)~(FRESH | REF);
 	node[i].flags |= UNSEEN;
+}
+
+/* At a fault: a FRESH page whose bit is set now has had its first access
+ * (its fault's, or a read-ahead page's first use), and that bit (read and
+ * cleared here) is all its uses so far; it leaves the FRESH set. One whose
+ * bit is still clear stays FRESH: its client has not run since (another
+ * client faulted first) or it was read ahead and not used yet, and its
+ * first access is still to come. */
+static void settle_fresh(void)
+{
+	for (unsigned k = 0; k < nfresh;) {
+		int i = fresh[k];
+		if (env.accessed(env.ctx, node[i].frame)) {
+			node[i].flags &= (uint8_t)~(FRESH | REF);
+			node[i].flags |= UNSEEN;
+			fresh[k] = fresh[--nfresh];
+		} else {
+			k++;
+		}
+	}
 }
 
 /* HAND_hot comes to rest on the first hot page from node i on (toward the
@@ -378,12 +440,12 @@ static int clockpro_init(const struct policy_env *e)
 	for (unsigned s = 0; s < HASH_SIZE; s++)
 		ghost_hash[s] = NIL;
 	head = hand_hot = hand_cold = hand_test = NIL;
-	nhot = ncold = ntest = nghost = npending = 0;
+	nhot = ncold = ntest = nghost = npending = nfresh = 0;
 	/* The cold share adapts between one reclaim's worth of pages (main.c
 	 * takes SWAP_CLUSTER victims at a time, all of them cold), an eighth
 	 * of a smaller pool, and all of the pool but that. A smaller floor
 	 * gains nothing, as a reclaim empties that many frames anyway (4:
-	 * geometric mean 1.458x OPT against 1.439x); a larger one shrinks the
+	 * geometric mean 1.459x OPT against 1.434x); a larger one shrinks the
 	 * hot set (16: the loop trace faults 28% more). */
 	min_cold = e->nframes / 8 < SWAP_CLUSTER ? e->nframes / 8 : SWAP_CLUSTER;
 	if (min_cold == 0)
@@ -398,6 +460,7 @@ static void clockpro_added(unsigned frame, uint64_t key)
 {
 	if (frame >= env.nframes || frame_node[frame] != NIL)
 		return;
+	settle_fresh();
 	unsigned s = hash_slot(key);
 	int i = ghost_hash[s];
 	if (i != NIL) {
@@ -419,6 +482,7 @@ static void clockpro_added(unsigned frame, uint64_t key)
 	}
 	node[i].frame = (uint16_t)frame;
 	frame_node[frame] = i;
+	fresh[nfresh++] = (int16_t)i;
 }
 
 static void clockpro_removed(unsigned frame)
@@ -434,6 +498,12 @@ static void clockpro_removed(unsigned frame)
 		for (npending--; k < npending; k++)
 			pending[k] = pending[k + 1];
 		node[i].flags &= (uint8_t)~PROMOTE;
+	}
+	if (node[i].flags & FRESH) { /* out of fresh[], which holds resident nodes */
+		unsigned k = 0;
+		while (fresh[k] != i)
+			k++;
+		fresh[k] = fresh[--nfresh];
 	}
 	if (node[i].state != TEST) {
 		free_node(i); /* not in a test period: nothing to remember */
@@ -451,18 +521,16 @@ static long clockpro_pick(void)
 {
 	if (nhot + ncold == 0)
 		return -1;
+	if (!warm) /* the first pick: every page's bit is its fault's, or stale */
+		for (unsigned f = 0; f < env.nframes; f++)
+			if (frame_node[f] != NIL && !(node[frame_node[f]].flags & FRESH))
+				clear_fresh(frame_node[f]);
 	warm = true;
-	/* The pages added since the last pick: the run of FRESH nodes at the
-	 * head (pushed there; nothing else is until the hands move, but pages
-	 * taken back between picks leave ghosts in it), and the ghost hits,
-	 * which stay at their old place until promoted. */
-	for (int i = head; i != NIL && ((node[i].flags & FRESH) || node[i].state == GHOST);) {
-		int older = node[i].next;
-		clear_fresh(i);
-		i = older == head ? NIL : older;
-	}
-	for (unsigned k = 0; k < npending; k++)
-		clear_fresh(pending[k]);
+	/* The pages still FRESH (no fault has seen their first access): their
+	 * bits are their faults' own, or a read-ahead page's first use. */
+	for (unsigned k = 0; k < nfresh; k++)
+		clear_fresh(fresh[k]);
+	nfresh = 0;
 	for (unsigned k = 0; k < npending; k++) { /* in the order of the faults */
 		int i = pending[k];
 		node[i].flags &= (uint8_t)~PROMOTE;
