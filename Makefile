@@ -154,6 +154,7 @@ include tests/host/cpio_test.mk
 include tests/host/virtqueue_test.mk
 include tests/host/gpt_test.mk
 include tests/host/policy_test.mk
+include tests/host/malloc_test.mk
 include board/board.mk
 include scripts/bench.mk
 
@@ -165,7 +166,7 @@ FORMAT_TEST_SRCS    := tests/host/format_test.c kernel/format.c
 PAGETABLE_TEST_SRCS := tests/host/pagetable_test.c arch/riscv/pagetable.c mm/frame.c \
 	tests/host/fake_memwatch.c
 
-HOST_TESTS := fdt frame frame_watch format pagetable elf cpio virtqueue gpt
+HOST_TESTS := fdt frame frame_watch format pagetable elf cpio virtqueue gpt malloc
 HOST_TEST_BINS := $(patsubst %,$(BUILD)/host/%_test,$(HOST_TESTS))
 
 $(BUILD)/host/fdt_test: $(FDT_TEST_SRCS) $(HOST_COMMON) $(FDT_TEST_DTBS)
@@ -177,6 +178,7 @@ $(BUILD)/host/elf_test: $(ELF_TEST_SRCS) $(HOST_COMMON) $(ELF_TEST_FIXTURES)
 $(BUILD)/host/cpio_test: $(CPIO_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/virtqueue_test: $(VIRTQUEUE_TEST_SRCS) $(HOST_COMMON)
 $(BUILD)/host/gpt_test: $(GPT_TEST_SRCS) $(HOST_COMMON) $(GPT_TEST_FIXTURES)
+$(BUILD)/host/malloc_test: $(MALLOC_TEST_SRCS) $(HOST_COMMON) $(MALLOC_TEST_HDRS)
 $(HOST_TEST_BINS):
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@

@@ -89,8 +89,9 @@ $(USER_LIB): $(USER_LIB_OBJS)
 user_srcs = $(filter-out $(USER_TRACE_SRCS),$(sort $(wildcard user/$(1)/*.c user/$(1)/*.S)))
 user_objs = $(patsubst user/%,$(BUILD)/user/%.o,$(call user_srcs,$(1)))
 
-# libpagoda goes in whole: its sbrk, abort and __assert_func must win over
-# picolibc's, whichever is referenced first; --gc-sections drops the unused.
+# libpagoda goes in whole: its sbrk, malloc family (malloc.c), abort and
+# __assert_func must win over picolibc's, whichever is referenced first;
+# --gc-sections drops the unused.
 define USER_PROGRAM_RULE
 $$(BUILD)/user/$(1).elf: $(call user_objs,$(1)) $$(USER_CRT0) $$(USER_LIB) user/user.ld
 	$$(USER_CC) $$(USER_LDFLAGS) -Wl,-Map,$$(BUILD)/user/$(1).map $$(USER_CRT0) \

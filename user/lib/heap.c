@@ -1,5 +1,5 @@
 /*
- * sbrk for picolibc's malloc: the heap grows up from USER_HEAP_BASE with
+ * sbrk for malloc (malloc.c): the heap grows up from USER_HEAP_BASE with
  * frames from pg_frame_alloc mapped read-write. A growth of N pages takes
  * N's binary decomposition in frames (at most order 9, 2 MiB; a smaller
  * order when a larger one cannot be had), so big allocations cost few
@@ -11,6 +11,11 @@
  * its heap as that pager's region already: sbrk only moves the break, up
  * to the info page's heap_end, and the pager serves each page when it is
  * first touched.
+ *
+ * Either way, memory above the highest break so far reads zero (frames the
+ * kernel zeroed, or pages the pager zero-fills), and malloc.c relies on it
+ * to leave fresh memory unwritten. Memory below it keeps its bytes across
+ * a shrink and regrowth, which is one reason malloc never shrinks the break.
  */
 #include <errno.h>
 #include <stddef.h>
