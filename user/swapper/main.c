@@ -166,12 +166,13 @@ static void client_release(struct client *c)
 	vp_free(&c->pages);
 }
 
-/* Client c is gone: everything it held returns, its watch and process
- * handle go, and its slot is free. */
-static void client_forget(struct client *c)
+/* Client c is gone: everything it held returns, its exit watch (unless
+ * taken off already) and process handle go, and its slot is free. */
+static void client_forget(struct client *c, bool watched)
 {
 	client_release(c);
-	pg_process_watch(c->proc, events, 0);
+	if (watched)
+		pg_process_watch(c->proc, events, 0);
 	pg_handle_delete(c->proc);
 	*c = (struct client){ .used = false };
 }
@@ -579,7 +580,7 @@ static unsigned long reap(unsigned long which)
 				pg_process_watch(c->proc, events, 1UL << i);
 			continue;
 		}
-		client_forget(c);
+		client_forget(c, false);
 		st.reaped++;
 		n++;
 	}
@@ -764,7 +765,7 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 		struct client *c = client_of(m->w[0]);
 		if (!c)
 			return -ERR_NOENT;
-		client_forget(c);
+		client_forget(c, true);
 		break;
 	}
 	case SWAP_STATS:
