@@ -21,12 +21,14 @@
 /* ---- a fake environment: accessed bits the test controls ---------------- */
 
 static int abit[SWAP_MAX_POOL];
+static unsigned nreads; /* accessed() calls */
 
 static int fake_accessed(void *ctx, unsigned f)
 {
 	(void)ctx;
 	int a = abit[f];
 	abit[f] = 0;
+	nreads++;
 	return a;
 }
 
@@ -36,6 +38,15 @@ static void fake_init(const struct swap_policy *p, unsigned nframes)
 	struct policy_env env = { .nframes = nframes, .accessed = fake_accessed };
 	if (p->init(&env) != 0)
 		check_failed(__FILE__, __LINE__, "init refused");
+}
+
+/* A fault that brings page key into frame f, as the swapper makes it:
+ * the policy's fault call, then page_added. */
+static void fault_add(const struct swap_policy *p, unsigned f, uint64_t key)
+{
+	if (p->fault)
+		p->fault();
+	p->page_added(f, key);
 }
 
 static unsigned npolicies;
@@ -134,7 +145,7 @@ static void t_empty(void)
 		fake_init(policies[p], 16);
 		CHECK(policies[p]->pick_victim() == -1);
 		for (unsigned f = 0; f < 16; f++)
-			policies[p]->page_added(f, 1ULL << 32 | f);
+			fault_add(policies[p], f, 1ULL << 32 | f);
 		for (unsigned f = 0; f < 16; f++)
 			policies[p]->page_removed(f);
 		CHECK(policies[p]->pick_victim() == -1);
@@ -153,7 +164,7 @@ static void t_removed_not_victim(void)
 		const struct swap_policy *pol = policies[p];
 		fake_init(pol, 32);
 		for (unsigned f = 0; f < 32; f++) {
-			pol->page_added(f, 1ULL << 32 | f);
+			fault_add(pol, f, 1ULL << 32 | f);
 			abit[f] = 1;
 		}
 		pol->page_removed(3);
@@ -168,7 +179,7 @@ static void t_removed_not_victim(void)
 			pol->page_removed((unsigned)v);
 		}
 		CHECK(pol->pick_victim() == -1);
-		pol->page_added(17, 2ULL << 32 | 17);
+		fault_add(pol, 17, 2ULL << 32 | 17);
 		CHECK(pol->pick_victim() == 17);
 	}
 }
@@ -367,14 +378,14 @@ static void t_new_page_use(void)
 	const struct swap_policy *p = &clockpro_policy;
 	fake_init(p, 64);
 	for (unsigned f = 0; f < 64; f++) {
-		p->page_added(f, 1ULL << 32 | f);
+		fault_add(p, f, 1ULL << 32 | f);
 		abit[f] = 1; /* the faults' own */
 	}
 	long v = p->pick_victim();
 	CHECK_EQ(v, 56);
 	p->page_removed((unsigned)v);
 	const unsigned Z = 56;
-	p->page_added(Z, 2ULL << 32 | Z);
+	fault_add(p, Z, 2ULL << 32 | Z);
 	abit[Z] = 1;
 	v = p->pick_victim();
 	CHECK_EQ(v, 57);
@@ -411,7 +422,7 @@ static void t_new_page_next_fault(void)
 	const struct swap_policy *p = &clockpro_policy;
 	fake_init(p, 64);
 	for (unsigned f = 0; f < 64; f++) {
-		p->page_added(f, 1ULL << 32 | f);
+		fault_add(p, f, 1ULL << 32 | f);
 		abit[f] = 1; /* the faults' own */
 	}
 	for (unsigned f = 56; f < 58; f++) {
@@ -419,9 +430,9 @@ static void t_new_page_next_fault(void)
 		p->page_removed(f);
 	}
 	const unsigned Z = 56, W = 57;
-	p->page_added(Z, 2ULL << 32 | Z);
+	fault_add(p, Z, 2ULL << 32 | Z);
 	abit[Z] = 1;
-	p->page_added(W, 2ULL << 32 | W);
+	fault_add(p, W, 2ULL << 32 | W);
 	abit[W] = 1;
 	CHECK_EQ(abit[Z], 0); /* read (and cleared) at W's fault */
 	abit[Z] = 1;          /* used once since */
@@ -435,7 +446,7 @@ static void t_new_page_next_fault(void)
 
 	fake_init(p, 64);
 	for (unsigned f = 0; f < 64; f++) {
-		p->page_added(f, 1ULL << 32 | f);
+		fault_add(p, f, 1ULL << 32 | f);
 		abit[f] = 1;
 	}
 	for (unsigned f = 56; f < 60; f++) {
@@ -443,8 +454,8 @@ static void t_new_page_next_fault(void)
 		p->page_removed(f);
 	}
 	const unsigned Y = 58, V = 59;
-	p->page_added(Y, 2ULL << 32 | Y); /* not touched yet */
-	p->page_added(V, 2ULL << 32 | V);
+	fault_add(p, Y, 2ULL << 32 | Y); /* not touched yet */
+	fault_add(p, V, 2ULL << 32 | V);
 	abit[V] = 1;
 	abit[Y] = 1; /* Y's first access, after V's fault */
 	int named_y = 0;
@@ -457,6 +468,41 @@ static void t_new_page_next_fault(void)
 	CHECK(named_y);
 }
 
+/* A fault that reads ahead adds several pages; only its first page_added
+ * settles the FRESH pages (reads their bits): the pages added after it
+ * came in untouched, and no client ran in between. The next fault reads
+ * each of them once. (An earlier version read every FRESH bit at each
+ * page_added: 28 readings for these 8 pages.) */
+static void t_readahead_reads(void)
+{
+	const struct swap_policy *p = &clockpro_policy;
+	fake_init(p, 64);
+	for (unsigned f = 0; f < 64; f++) {
+		fault_add(p, f, 1ULL << 32 | f);
+		abit[f] = 1;
+	}
+	unsigned freed[9];
+	for (unsigned k = 0; k < 9; k++) {
+		long v = p->pick_victim();
+		CHECK(v >= 0);
+		if (v < 0)
+			return;
+		freed[k] = (unsigned)v;
+		p->page_removed((unsigned)v);
+	}
+	p->fault();
+	nreads = 0;
+	for (unsigned k = 0; k < 8; k++) /* one fault: its page and 7 read ahead */
+		p->page_added(freed[k], 2ULL << 32 | k);
+	CHECK_EQ(nreads, 0); /* the pick before left nothing FRESH */
+	abit[freed[0]] = 1; /* the faulted page used; the others not yet */
+	abit[freed[3]] = 1; /* a read-ahead page used */
+	fault_add(p, freed[8], 2ULL << 32 | 8);
+	CHECK_EQ(nreads, 8);
+	CHECK_EQ(abit[freed[0]], 0);
+	CHECK_EQ(abit[freed[3]], 0);
+}
+
 static void t_clockpro_client_gone(void)
 {
 	/* A ghost hit whose page goes away before the promotion, and hot pages
@@ -464,13 +510,13 @@ static void t_clockpro_client_gone(void)
 	const struct swap_policy *p = &clockpro_policy;
 	fake_init(p, 16);
 	for (unsigned f = 0; f < 16; f++) {
-		p->page_added(f, 1ULL << 32 | f);
+		fault_add(p, f, 1ULL << 32 | f);
 		abit[f] = 1;
 	}
 	long v = p->pick_victim();
 	CHECK(v >= 0 && v < 16);
 	p->page_removed((unsigned)v);
-	p->page_added((unsigned)v, 1ULL << 32 | (unsigned)v); /* a ghost hit */
+	fault_add(p, (unsigned)v, 1ULL << 32 | (unsigned)v); /* a ghost hit */
 	p->page_removed((unsigned)v);                       /* and gone at once */
 	p->page_removed(0);                                 /* a hot page, gone */
 	unsigned named = 0;
@@ -639,5 +685,6 @@ int main(void)
 	run_test("POL-014", "--swap-cache: freed frames queue, a fault on a page still in one is soft, not a miss", t_swap_cache);
 	run_test("POL-015", "CLOCK-Pro: a new page used after the next reclaim, before the cold hand reaches it, turns hot", t_new_page_use);
 	run_test("POL-016", "CLOCK-Pro: a new page's own bit is cleared at the next fault if set by then: a use after that counts", t_new_page_next_fault);
+	run_test("POL-017", "CLOCK-Pro: a fault reading ahead reads accessed bits at its first page only", t_readahead_reads);
 	return test_summary();
 }

@@ -225,6 +225,8 @@ long sim_policy_faults(const struct swap_policy *p, const struct sim_trace *t, u
 			pool.abit[f] = 1; /* the MMU sets A; the policy is not told */
 			continue;
 		}
+		if (p->fault) /* a fault (soft or not) follows */
+			p->fault();
 		if (sim_swap_cache && (f = pool.cached_in[page]) != NONE) {
 			/* A soft fault: the page's frame, still free, is taken back
 			 * (the rest of the free list keeps its order); no disk I/O,

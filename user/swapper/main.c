@@ -451,6 +451,8 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 {
 	(void)ctx;
 	st.faults++;
+	if (policy->fault)
+		policy->fault();
 	struct client *c = client_of(f->badge);
 	if (!c || c->dead)
 		return -ERR_NOENT;

@@ -12,7 +12,11 @@
  * or a page it keeps after all) and page_removed when it takes the frame
  * back (evicted, or its client went away);
  * pick_victim names a frame that holds a page (it stays added until the
- * swapper calls page_removed), or -1 if none does. The environment's
+ * swapper calls page_removed), or -1 if none does. fault, if the policy
+ * has one, is called once at the start of each fault, before that fault's
+ * page_added and pick_victim calls: the clients may have run since the
+ * last one, so accessed bits may have changed (a fault that reads ahead
+ * adds several pages, and only the first of them can see new bits). The environment's
  * accessed() says whether a frame's page was used since the last time it
  * was asked (the accessed bit, read and cleared with pg_ad_query).
  */
@@ -33,6 +37,7 @@ struct swap_policy {
 	void (*page_added)(unsigned frame, uint64_t key);
 	void (*page_removed)(unsigned frame);
 	long (*pick_victim)(void);
+	void (*fault)(void); /* may be NULL */
 };
 
 extern const struct swap_policy clock_policy;  /* clock.c */
