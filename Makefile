@@ -155,6 +155,7 @@ include tests/host/virtqueue_test.mk
 include tests/host/gpt_test.mk
 include tests/host/policy_test.mk
 include tests/host/malloc_test.mk
+include tests/host/string_test.mk
 include board/board.mk
 include scripts/bench.mk
 
@@ -197,7 +198,7 @@ $(FUZZ_BINS):
 fuzz: deps $(FUZZ_BINS) $(FDT_TEST_DTBS) $(ELF_TEST_FIXTURES) $(GPT_TEST_FIXTURES) $(INITRD)
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-test-host: $(HOST_TEST_BINS) $(POLICY_HOST_BINS)
+test-host: $(HOST_TEST_BINS) $(POLICY_HOST_BINS) $(STRING_TEST_BIN)
 test-boot: all
 
 test: deps

@@ -54,8 +54,9 @@ USER_LDFLAGS := $(USER_LINK_ARCH) --specs=picolibc.specs -nostartfiles -static \
 USER_CRT0 := $(BUILD)/user/lib/crt0.S.o
 USER_LIB := $(BUILD)/user/libpagoda.a
 USER_LIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S)))
-# Pure parsers the kernel also uses (one piece of code for both sides).
-USER_SHARED_SRCS := kernel/cpio.c kernel/elf.c kernel/errmsg.c
+# Code the kernel also uses (one piece of code for both sides): pure
+# parsers, and memset/memcpy/memmove/memcmp in place of picolibc's byte loops.
+USER_SHARED_SRCS := kernel/cpio.c kernel/elf.c kernel/errmsg.c kernel/string.c
 USER_DRIVER_SRCS := drivers/virtio/virtio_mmio.c drivers/virtio/virtqueue.c drivers/virtio/virtio_blk.c \
 	drivers/gpt.c drivers/block_part.c
 # The policy-comparison traces (the host simulator uses them too), so any
@@ -70,6 +71,10 @@ USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,$(USER_LIB_SRCS)) $(USER_SH
 $(USER_TRACE_OBJS): $(USER_TRACE_SRCS)
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -c $< -o $@
+
+# As in the kernel: GCC must not turn the string functions' loops, or
+# memcpy's and memmove's calls, into calls to themselves.
+$(BUILD)/user/shared/string.c.o: USER_CFLAGS += -fno-builtin
 
 $(USER_SHARED_OBJS): $(BUILD)/user/shared/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
