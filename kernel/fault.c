@@ -79,7 +79,8 @@ void fault_to_pager(struct thread *t, uint32_t access, uint64_t addr)
 	}
 	struct message msg = {
 		.info = MSG_INFO(PAGER_FAULT, 4, 0),
-		.words = { addr, access, pc, ((uint64_t)t->proc->pid << 32) | t->tid },
+		.words = { addr, (r->base + r->size) | access, pc,
+			   ((uint64_t)t->proc->pid << 32) | t->tid },
 	};
 	ipc_send(t, r->pager, r->badge, &msg, true);
 }

@@ -55,23 +55,28 @@ static void spawn_suspended(void)
 }
 
 struct seen_faults {
-	unsigned long stack, heap, bss, other, bad_badge, writes;
+	unsigned long stack, heap, bss, other, bad_badge, bad_end, writes;
 };
 
 /* Answers with a fresh zeroed page, counting where the fault was. */
 static void count_and_zero(const struct pg_msg *m, struct seen_faults *s)
 {
 	unsigned long addr = m->w[0], page = addr & ~(PAGE - 1);
-	if (addr >= USER_STACK_TOP - USER_PAGED_STACK_SIZE && addr < USER_STACK_TOP)
+	unsigned long end = m->w[1] & ~FAULT_ACCESS_MASK; /* the region's */
+	if (addr >= USER_STACK_TOP - USER_PAGED_STACK_SIZE && addr < USER_STACK_TOP) {
 		s->stack++;
-	else if (addr >= USER_HEAP_BASE && addr < USER_PAGED_HEAP_END)
+		s->bad_end += end != USER_STACK_TOP;
+	} else if (addr >= USER_HEAP_BASE && addr < USER_PAGED_HEAP_END) {
 		s->heap++;
-	else if (addr >= USER_IMAGE_BASE && addr < USER_HEAP_BASE)
+		s->bad_end += end != USER_PAGED_HEAP_END;
+	} else if (addr >= USER_IMAGE_BASE && addr < USER_HEAP_BASE) {
 		s->bss++;
-	else
+		s->bad_end += end <= addr || end > USER_HEAP_BASE;
+	} else {
 		s->other++;
+	}
 	s->bad_badge += m->badge != BADGE;
-	s->writes += m->w[1] == FAULT_WRITE;
+	s->writes += (m->w[1] & FAULT_ACCESS_MASK) == FAULT_WRITE;
 	pg_reply(MSG_INFO(PAGER_ZERO, 2, 0), page, RIGHT_READ | RIGHT_WRITE, 0, 0, HANDLE_NONE);
 }
 
@@ -135,6 +140,7 @@ static void spawn_with_pager(void)
 	TEST_CHECK(s.bss >= 1);                       /* its .bss (the runtime's state) */
 	TEST_CHECK_EQ(s.other, 0);
 	TEST_CHECK_EQ(s.bad_badge, 0);
+	TEST_CHECK_EQ(s.bad_end, 0); /* each fault names its region's end */
 	TEST_CHECK(s.writes >= 1);
 	printf("spawn: paged child faulted %lu stack, %lu heap, %lu .bss pages to its pager\n",
 	       s.stack, s.heap, s.bss);
@@ -183,7 +189,7 @@ void utest_spawn_run(void)
 {
 	test_run_noleak("U-SPAWN-001", "a suspended child runs only after process_start, once",
 			spawn_suspended);
-	test_run_noleak("U-SPAWN-002", "a child spawned with a pager: stack, heap, .bss all fault to it",
+	test_run_noleak("U-SPAWN-002", "a child spawned with a pager: stack, heap, .bss all fault to it, each naming its region's end",
 			spawn_with_pager);
 	test_run_noleak("U-SPAWN-003", "process_spawn checks pager, quota, flags; a 1 MiB quota is 1 MiB",
 			spawn_arguments);

@@ -79,7 +79,8 @@ long pager_serve(long ep, const struct pager_ops *ops, void *ctx)
 			f = (struct pager_fault){
 				.addr = m.w[0],
 				.page = m.w[0] & ~(PAGER_PAGE_SIZE - 1),
-				.access = m.w[1],
+				.access = m.w[1] & FAULT_ACCESS_MASK,
+				.region_end = m.w[1] & ~FAULT_ACCESS_MASK,
 				.pc = m.w[2],
 				.badge = m.badge,
 				.pid = (long)(m.w[3] >> 32),

@@ -10,7 +10,15 @@
  *
  *   label PAGER_FAULT, length 4
  *     w0 = the faulting address
- *     w1 = the access: FAULT_READ, FAULT_WRITE or FAULT_EXEC
+ *     w1 = the faulting region's end | the access:
+ *
+ *            63                        12 11          0
+ *           | region base + size (page)  | FAULT_READ, |
+ *           | (exclusive, page-aligned)  | _WRITE, _EXEC|
+ *
+ *          w1 & FAULT_ACCESS_MASK is the access, w1 & ~FAULT_ACCESS_MASK
+ *          the end: a pager that maps ahead of a fault (fault-around)
+ *          knows where the region stops without asking.
  *     w2 = the faulting pc
  *     w3 = (pid << 32) | thread id
  *   badge = the badge of the endpoint handle given to region_create: it is
@@ -58,6 +66,7 @@ enum pager_label {
 #define FAULT_READ 1UL
 #define FAULT_WRITE 2UL
 #define FAULT_EXEC 4UL
+#define FAULT_ACCESS_MASK 0xfffUL /* of w1; the rest is the region's end */
 
 /* ad_query: one byte per page, these bits. */
 #define PAGE_ACCESSED 1

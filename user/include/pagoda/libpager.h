@@ -53,6 +53,7 @@ struct pager_fault {
 	unsigned long addr;   /* the faulting address */
 	unsigned long page;   /* addr rounded down to its page */
 	unsigned long access; /* FAULT_READ, FAULT_WRITE or FAULT_EXEC */
+	unsigned long region_end; /* where the faulting region ends (page-aligned, exclusive) */
 	unsigned long pc;     /* where the faulting thread was */
 	unsigned long badge;  /* the badge given to region_create: which space/region */
 	long pid, tid;        /* the faulting thread */
