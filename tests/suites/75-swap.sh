@@ -11,13 +11,15 @@ SWAP_DISK="-drive file=$BUILD/SWAP.img,format=raw,if=none,id=hd0 -device virtio-
 # A fresh, zeroed disk: the swapper writes its header and swaps to it.
 rm -f "$BUILD/SWAP.img"
 truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
-# The swapper's closing summary shows read-ahead at work (sequential verify).
+# The swapper's closing summary shows read-ahead at work (sequential verify)
+# and zero-fill-ahead (sequential first writes).
 boot_test SWAP-001 "swaptest on a zeroed 32 MiB disk: every U-SWAP test passes, reading ahead" \
 	-i -u -t 120 -m 128M -a "swaptest" -q "$SWAP_DISK" \
 	-e '^swapper: pool [0-9]+ frames .* [0-9]+ page-ins \([1-9][0-9]* read ahead\)' \
 	-e '^swapper: pool of up to [0-9]+ frames \(low watermark [0-9]+ free frames\), policy clockpro, read-ahead 16 pages$' \
 	-e '^swapper: swapping to virtio-blk@' -e '^PASS U-SWAP-003 ' -e '^PASS U-SWAP-014 ' \
-	-e ', [1-9][0-9]* released at exit; ' -e '^5 passed, 0 failed' \
+	-e '^PASS U-SWAP-015 ' -e ', [1-9][0-9]* released at exit; ' \
+	-e '; [1-9][0-9]* pages zero-filled ahead \([1-9][0-9]* dropped unwritten\); ' -e '^6 passed, 0 failed' \
 	-e 'pagoda: init exited with status 0'
 
 # The header it wrote names the disk.
@@ -59,7 +61,7 @@ truncate -s "$SWAP_DISK_BYTES" "$BUILD/SWAP.img"
 boot_test SWAP-006 "swaptest swaptrim: below the low watermark the swapper gives frames back" \
 	-i -u -t 60 -m 128M -a "swaptest swaptrim" -q "$SWAP_DISK" \
 	-e '^swaptest: watermark [0-9]+: init took [0-9]+ frames; the pool went from [0-9]+ to [0-9]+ frames' \
-	-e '^swapper: pool [0-9]+ frames .*; [1-9][0-9]* trims gave back [1-9][0-9]* frames$' \
+	-e '^swapper: pool [0-9]+ frames .*; [1-9][0-9]* trims gave back [1-9][0-9]* frames; ' \
 	-e '^PASS U-SWAP-013 ' -e '^2 passed, 0 failed' -e 'pagoda: init exited with status 0'
 
 # The replacement policy behind struct swap_policy (issue 7): one short

@@ -9,7 +9,7 @@
  * SWAP_START's w0:
  *   swappolicy=clock|fifo|random|clockpro   the replacement policy
  *   swappool=N            the pool's cap, in frames (default SWAP_MAX_POOL)
- *   swapra=N              the read-ahead window in pages (1: none)
+ *   swapra=N              the fault-around window in pages: read or zero-filled ahead (1: none)
  *   swaplow=N             the low watermark, in free frames of the machine
  */
 #include <pagoda/runtime.h>

@@ -161,6 +161,54 @@ static void swap_exit_releases(void)
 	kid_end(&k, 0);
 }
 
+/* SWAP_AHEAD's counters: read ahead, zero-filled ahead, dropped unwritten,
+ * accessed bits asked, pg_ad_query calls. */
+static void swap_ahead(unsigned long out[5])
+{
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_AHEAD, 0, 0, 0, 0);
+	TEST_CHECK_EQ(msg_label(m), SWAP_AHEAD);
+	for (int i = 0; i < 3; i++)
+		out[i] = m.w[i];
+	out[3] = m.w[3] >> 32;
+	out[4] = m.w[3] & 0xffffffffUL;
+}
+
+/* U-SWAP-015: fault-around. A child writes nearly half of a region of 4x
+ * the pool in order, then reads it back. Its first writes fault about
+ * once per 16 pages (the swapper maps the pages after a sequential first
+ * write zeroed, read-write); the pages so mapped past the half, never
+ * written, are evicted without a write; and the policy's accessed-bit
+ * questions take fewer pg_ad_query calls than there are questions. */
+static void swap_fault_around(void)
+{
+	const unsigned long written = 2 * POOL_PAGES - 8; /* mid-window: some mapped past it */
+	struct kid k;
+	struct swapstats before, after;
+	unsigned long a0[5], a1[5];
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	swap_ahead(a0);
+	long rc = kid_start(&k, 4 * POOL_PAGES * PAGE);
+	if (rc == 0)
+		rc = kid_memtest(&k, written * PAGE, 0x5eed0f0aUL, MEMTEST_SEQ);
+	long status = kid_end(&k, rc < 0);
+	TEST_CHECK_EQ(rc, 0);
+	TEST_CHECK_EQ(status, 0); /* mismatched words */
+	TEST_CHECK_EQ(swap_stats(&after), 0);
+	swap_ahead(a1);
+	unsigned long faults = after.faults - before.faults, outs = after.pageouts - before.pageouts;
+	unsigned long zeroed = a1[1] - a0[1], dropped = a1[2] - a0[2];
+	unsigned long asked = a1[3] - a0[3], calls = a1[4] - a0[4];
+	printf("swaptest: fault-around over %lu pages: %lu faults, %lu page-outs, %lu zero-filled "
+	       "ahead (%lu dropped), %lu accessed bits asked in %lu calls\n",
+	       written, faults, outs, zeroed, dropped, asked, calls);
+	TEST_CHECK(faults < written / 4);     /* a write and a read pass: 2 x 248 without */
+	TEST_CHECK(zeroed >= written * 7 / 8);
+	TEST_CHECK(dropped >= 1);             /* mapped past the half, evicted unwritten */
+	TEST_CHECK(outs <= written);          /* no page-out of a page never written */
+	TEST_CHECK(calls > 0 && calls * 2 < asked); /* in runs: 1 call per question without */
+	TEST_CHECK_EQ(after.free, after.pool);
+}
+
 static void swap_started(void)
 {
 	TEST_CHECK_EQ(start_rc, 0);
@@ -210,6 +258,9 @@ int swaptest_run(void)
 			test_run_noleak("U-SWAP-014",
 					"a client that exits is released without SWAP_FORGET: frames, slots back",
 					swap_exit_releases);
+			test_run_noleak("U-SWAP-015",
+					"fault-around: a sequential first write faults once per window; unwritten pages go without I/O",
+					swap_fault_around);
 		}
 	} else {
 		test_run("U-SWAP-001", "the swapper starts on the disk", swap_started);

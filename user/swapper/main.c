@@ -29,7 +29,10 @@
  * is killed with a line saying so, and its frames and slots return: never a
  * deadlock. A failed read kills the page's owner: never wrong data.
  *
- * Page-in reads ahead when the faults look sequential (page_in).
+ * Faults that look sequential bring in more than their page: page-in
+ * reads ahead (page_in), and a first write maps zeroed pages ahead
+ * (zero_ahead); the window is SWAP_START's read-ahead (swapra=). The
+ * policy's accessed-bit questions are answered in runs (ad_read_run).
  *
  * Events. The kernel signals one notification when the machine falls
  * below the low watermark (the pool gives frames back: pool_trim) and when
@@ -89,6 +92,9 @@ static struct {
 	unsigned long pageins, pageouts, faults, kills, write_errors, read_errors;
 	unsigned long readahead; /* page-ins of pages nobody had faulted on yet */
 	unsigned long reaped;    /* clients released because their process exited */
+	unsigned long zeroahead; /* zeroed pages mapped ahead of sequential first writes */
+	unsigned long zerodrops; /* of those, evicted still all zero: no I/O */
+	unsigned long ad_asked, ad_queries; /* accessed bits the policy asked; pg_ad_query calls */
 } st;
 
 static const struct swap_policy *policy = &clock_policy;
@@ -110,17 +116,69 @@ static inline struct vpage *frame_page(const struct frame *fr)
 
 /* ---- frames and clients ----------------------------------------------------- */
 
+/*
+ * Accessed bits, read in runs. A policy asks frame by frame, and each
+ * answer needs the page's bit read and cleared: a pg_ad_query, with the
+ * TLB flush that clearing takes. So a question about page vpn reads the
+ * bits of the run of resident, mapped pages of its client from vpn on (up
+ * to AD_RUN, one call) and keeps the others' answers for when they are
+ * asked: ad_seen[f] is what was read for frame f and not asked for yet,
+ * ad_read_epoch[f] when. ad_epoch moves whenever a client may have run:
+ * at every message we take and after every wait for the disk. A kept
+ * answer of the same epoch is the bit as a read now would find it (no
+ * client ran since, on one hart), so the policy sees exactly what reading
+ * page by page would show (the replay tests check the faults against the
+ * simulator's); an older one is ORed with a fresh read. Nothing read is
+ * lost: a bit cleared in the page table lives on in ad_seen until asked.
+ */
+#define AD_RUN 16
+static uint8_t ad_seen[SWAP_MAX_POOL];
+static unsigned long ad_read_epoch[SWAP_MAX_POOL];
+static unsigned long ad_epoch = 1;
+
+/* The vpage of page vpn of c if it is resident and mapped, else NULL. */
+static struct vpage *mapped_page(const struct client *c, unsigned long vpn)
+{
+	struct vpage *vp = vp_find(&c->pages, vpn);
+	return vp && vp->frame && (vp->flags & VP_MAPPED) ? vp : NULL;
+}
+
+static void ad_read_run(struct client *c, unsigned long vpn)
+{
+	unsigned char ad[AD_RUN];
+	unsigned n = 1;
+	while (n < AD_RUN && vpn + n < c->hi / PAGE && mapped_page(c, vpn + n))
+		n++;
+	if (pg_ad_query(c->proc, page_va(vpn), n, ad) < 0)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned g = mapped_page(c, vpn + i)->frame - 1u;
+		ad_seen[g] |= ad[i] & PAGE_ACCESSED;
+		ad_read_epoch[g] = ad_epoch;
+	}
+	st.ad_queries++;
+}
+
 static int frame_accessed(void *ctx, unsigned f)
 {
 	(void)ctx;
 	struct frame *fr = &frames[f];
 	struct client *c = fr->owner;
-	if (!c || c->dead || !(frame_page(fr)->flags & VP_MAPPED))
+	if (!c || c->dead)
 		return 0;
-	unsigned char ad = 0;
-	if (pg_ad_query(c->proc, page_va(fr->vpn), 1, &ad) < 0)
-		return 0;
-	return ad & PAGE_ACCESSED;
+	st.ad_asked++;
+	if (ad_read_epoch[f] != ad_epoch && (frame_page(fr)->flags & VP_MAPPED))
+		ad_read_run(c, fr->vpn);
+	int a = ad_seen[f];
+	ad_seen[f] = 0;
+	return a;
+}
+
+/* Block I/O on the swap device; clients may run while we wait. */
+static void disk_transfer(struct block_req *reqs, unsigned n)
+{
+	block_transfer(dev, reqs, n);
+	ad_epoch++;
 }
 
 /* Gives frame f back to the free list; its page is no longer resident. */
@@ -274,6 +332,15 @@ static void unmap_victims(const unsigned *victim, unsigned n)
 	}
 }
 
+static bool page_is_zero(const void *page)
+{
+	const uint64_t *w = page;
+	for (unsigned long i = 0; i < PAGE / sizeof *w; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
 /*
  * Evicts up to CLUSTER pages; returns how many frames it freed. The freed
  * frames go onto the free list in the order the policy named them, clean
@@ -300,6 +367,10 @@ static unsigned reclaim(void)
 		struct frame *fr = &frames[v];
 		struct vpage *vp = frame_page(fr);
 		long s = 0; /* clean: its swap copy (or zeroness) stands */
+		if ((vp->flags & VP_ZEROFILL) && page_is_zero(frame_va(v))) {
+			vp->flags &= (uint8_t)~VP_DIRTY; /* never written: nowhere again */
+			st.zerodrops++;
+		}
 		if ((vp->flags & VP_DIRTY) && (s = slot_alloc()) < 0) {
 			policy->page_added(v, page_key(fr->owner, fr->vpn)); /* stays */
 			continue;
@@ -313,7 +384,7 @@ static unsigned reclaim(void)
 							   .buf_pa = fr->pa };
 	}
 	if (nreq)
-		block_transfer(dev, reqs, nreq);
+		disk_transfer(reqs, nreq);
 	for (unsigned i = 0, r = 0; i < nvictims; i++) {
 		long s = slot[i];
 		struct frame *fr = &frames[victim[i]];
@@ -328,7 +399,7 @@ static unsigned reclaim(void)
 				if ((s = slot_alloc()) < 0)
 					break;
 				req->sector = (uint64_t)s * spp;
-				block_transfer(dev, req, 1);
+				disk_transfer(req, 1);
 			}
 			if (s < 0) { /* no slot took it: keep it */
 				policy->page_added(victim[i], page_key(fr->owner, fr->vpn));
@@ -384,16 +455,47 @@ static long frame_get(void)
 /* ---- faults ------------------------------------------------------------------- */
 
 /* Makes frame f hold page vpn of c and tells the policy; clean, and
- * mapped read-only into c if map (else the caller maps it). */
-static void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f, bool map)
+ * mapped into c with `rights` unless that is 0 (then the caller maps it).
+ * A failed map leaves it resident, unmapped: its next fault maps it. */
+static void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f,
+			  unsigned long rights)
 {
 	frames[f].owner = c;
 	frames[f].vpn = vpn;
 	vp->frame = (uint16_t)(f + 1);
 	vp->flags = 0;
-	if (map && pg_map(c->proc, frames[f].handle, page_va(vpn), RIGHT_READ) == 0)
-		vp->flags = VP_MAPPED;
+	ad_seen[f] = 0; /* what was read was the frame's last page's */
+	ad_read_epoch[f] = 0;
+	if (rights && pg_map(c->proc, frames[f].handle, page_va(vpn), rights) == 0)
+		vp->flags = VP_MAPPED | ((rights & RIGHT_WRITE) ? VP_RW : 0);
 	policy->page_added(f, page_key(c, vpn));
+}
+
+/* Fills frame_of[from .. want) with frames spare now or freed by one more
+ * reclaim, for pages brought in ahead of a fault; returns how many of
+ * frame_of are filled (from .. want: fewer when the pool runs dry). */
+static unsigned frames_ahead(unsigned *frame_of, unsigned from, unsigned want)
+{
+	unsigned n = from;
+	for (bool reclaimed = false; n < want; n++) {
+		long g = pool_spare();
+		if (g < 0 && !reclaimed) {
+			reclaimed = true;
+			reclaim();
+			g = pool_spare();
+		}
+		if (g < 0)
+			break;
+		frame_of[n] = (unsigned)g;
+	}
+	return n;
+}
+
+/* Whether the page before vpn is resident: the client looks sequential. */
+static bool follows_resident(const struct client *c, unsigned long vpn)
+{
+	const struct vpage *before = vpn > 0 ? vp_find(&c->pages, vpn - 1) : NULL;
+	return before && before->frame;
 }
 
 /*
@@ -412,45 +514,68 @@ static long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsig
 	struct block_req reqs[RA_MAX];
 	struct vpage *page[RA_MAX] = { vp };
 	unsigned frame_of[RA_MAX] = { f };
-	unsigned want = 1, n = 1;
-	const struct vpage *before = vpn > 0 ? vp_find(&c->pages, vpn - 1) : NULL;
-	if (before && before->frame)
+	unsigned want = 1, n;
+	if (follows_resident(c, vpn))
 		while (want < readahead && vpn + want < c->hi / PAGE &&
 		       (page[want] = vp_find(&c->pages, vpn + want)) && !page[want]->frame &&
 		       page[want]->slot)
 			want++;
-	for (bool reclaimed = false; n < want; n++) {
-		long g = pool_spare();
-		if (g < 0 && !reclaimed) {
-			reclaimed = true;
-			reclaim();
-			g = pool_spare();
-		}
-		if (g < 0)
-			break;
-		frame_of[n] = (unsigned)g;
-	}
+	n = frames_ahead(frame_of, 1, want);
 	for (unsigned i = 0; i < n; i++)
 		reqs[i] = (struct block_req){ .op = BLOCK_READ, .sector = (uint64_t)page[i]->slot * spp,
 					      .count = spp, .buf = frame_va(frame_of[i]),
 					      .buf_pa = frames[frame_of[i]].pa };
-	block_transfer(dev, reqs, n);
+	disk_transfer(reqs, n);
 	for (unsigned i = 1; i < n; i++) {
 		if (reqs[i].status < 0) {
 			pool_put(frame_of[i]);
 			continue;
 		}
-		frame_install(c, vpn + i, page[i], frame_of[i], true);
+		frame_install(c, vpn + i, page[i], frame_of[i], RIGHT_READ);
 		st.pageins++;
 		st.readahead++;
 	}
 	return reqs[0].status;
 }
 
+/*
+ * Zero fault-around: a first write to page vpn of c (nowhere: no frame, no
+ * slot) that follows a resident page looks like a buffer being filled in
+ * order. The pages after it that are nowhere too, up to the read-ahead
+ * window and end_vpn (the region's end), get zeroed frames, spare or freed
+ * by one more reclaim, mapped read-write now: the client writes on without
+ * a fault per page. Their accessed bits start clear (the policy sees
+ * whether they are used), and no fault tells us whether they are written,
+ * so they are VP_ZEROFILL: dirty, but checked at eviction (reclaim) and
+ * dropped without I/O while still all zero. Called before vpn's own frame
+ * is installed, so a reclaim here cannot take it.
+ */
+static void zero_ahead(struct client *c, unsigned long vpn, unsigned long end_vpn)
+{
+	struct vpage *page[RA_MAX];
+	unsigned frame_of[RA_MAX];
+	unsigned want = 0;
+	while (want + 1 < readahead && vpn + 1 + want < end_vpn) {
+		struct vpage *vp = vp_get(&c->pages, vpn + 1 + want);
+		if (!vp || vp->frame || vp->slot)
+			break;
+		page[want++] = vp;
+	}
+	unsigned n = frames_ahead(frame_of, 0, want);
+	for (unsigned i = 0; i < n; i++) {
+		memset(frame_va(frame_of[i]), 0, PAGE);
+		frame_install(c, vpn + 1 + i, page[i], frame_of[i], RIGHT_READ | RIGHT_WRITE);
+		if (page[i]->flags & VP_MAPPED)
+			page[i]->flags |= VP_DIRTY | VP_ZEROFILL;
+		st.zeroahead++;
+	}
+}
+
 static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply *r)
 {
 	(void)ctx;
 	st.faults++;
+	ad_epoch++; /* clients have run since the last message */
 	if (policy->fault)
 		policy->fault();
 	struct client *c = client_of(f->badge);
@@ -512,8 +637,12 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 		st.pageins++;
 	} else {
 		memset(frame_va((unsigned)fi), 0, PAGE);
+		if (write && readahead > 1 && follows_resident(c, vpn)) {
+			unsigned long end = f->region_end < c->hi ? f->region_end : c->hi;
+			zero_ahead(c, vpn, end / PAGE);
+		}
 	}
-	frame_install(c, vpn, vp, (unsigned)fi, false);
+	frame_install(c, vpn, vp, (unsigned)fi, 0);
 	vp->flags = VP_MAPPED; /* by the answer below */
 	if (write) {
 		vp->flags |= VP_DIRTY | VP_RW;
@@ -655,9 +784,11 @@ static void print_summary(void)
 	pool_trim_stats(&trims, &given_back);
 	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
 	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed, "
-	       "%lu released at exit; %lu trims gave back %lu frames\n",
+	       "%lu released at exit; %lu trims gave back %lu frames; %lu pages zero-filled ahead "
+	       "(%lu dropped unwritten); %lu accessed bits asked, %lu read calls\n",
 	       pool_frames(), pool_nfree(), slots_used(), slots_total(), slots_bad(), st.pageins,
-	       st.readahead, st.pageouts, st.faults, st.kills, st.reaped, trims, given_back);
+	       st.readahead, st.pageouts, st.faults, st.kills, st.reaped, trims, given_back,
+	       st.zeroahead, st.zerodrops, st.ad_asked, st.ad_queries);
 }
 
 /* SWAP_DISKBENCH (swapper.h): times sequential writes, then reads, of up
@@ -703,6 +834,7 @@ static long disk_bench(unsigned long bytes, unsigned long *wt, unsigned long *rt
 static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r)
 {
 	(void)ctx;
+	ad_epoch++; /* clients may have run since the last message */
 	unsigned long label = MSG_LABEL(m->info);
 	long h = msg_handle(*m);
 	switch (label) {
@@ -773,6 +905,10 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	case SWAP_STATS:
 		pager_reply_msg(r, label, st.pageins, st.pageouts, st.faults,
 				SWAP_STATS_W3(pool_nfree(), pool_frames(), pool_cap()));
+		return 0;
+	case SWAP_AHEAD:
+		pager_reply_msg(r, label, st.readahead, st.zeroahead, st.zerodrops,
+				SWAP_AHEAD_W3(st.ad_asked, st.ad_queries));
 		return 0;
 	case SWAP_SWAPINFO:
 		pager_reply_msg(r, label, slots_used(), slots_total(), slots_bad(), st.kills);

@@ -66,6 +66,11 @@
  *                 process is checked, and only one that has exited is
  *                 released, so a stale or stray bit does nothing. Reply
  *                 w0 = clients released.
+ *   SWAP_AHEAD    reply w0 = pages read ahead, w1 = pages zero-filled ahead
+ *                 (mapped past a sequential first write), w2 = of those,
+ *                 evicted still all zero (dropped, no I/O), w3 =
+ *                 SWAP_AHEAD_W3(accessed bits the policy asked, pg_ad_query
+ *                 calls that read them): the fault-around counters.
  * An unknown label or bad arguments: a reply labelled PAGER_FAIL, w0 = the
  * error. Successful replies carry the request's label.
  */
@@ -88,6 +93,7 @@ enum swap_label {
 	SWAP_DISKBENCH,
 	SWAP_TRIM,
 	SWAP_REAP,
+	SWAP_AHEAD,
 };
 
 /* SWAP_START's w2: which part of the disk holds swap (the kernel command
@@ -112,6 +118,10 @@ enum swap_policy_id {
 	((unsigned long)(pool) | (unsigned long)(policy) << SWAP_POLICY_SHIFT)
 #define SWAP_READAHEAD_SHIFT 40
 #define SWAP_READAHEAD(pages) ((unsigned long)(pages) << SWAP_READAHEAD_SHIFT)
+/* SWAP_AHEAD's w3: two counts, each modulo 2^32. */
+#define SWAP_AHEAD_W3(asked, calls) (((unsigned long)(asked) & 0xffffffffUL) << 32 | \
+				     ((unsigned long)(calls) & 0xffffffffUL))
+
 /* SWAP_STATS's w3: three frame counts of at most SWAP_MAX_POOL. */
 #define SWAP_STATS_W3(free, pool, cap) \
 	((unsigned long)(free) | (unsigned long)(pool) << 20 | (unsigned long)(cap) << 40)

@@ -18,8 +18,12 @@
 #define VP_CHUNK_SHIFT 9
 #define VP_CHUNK_PAGES (1UL << VP_CHUNK_SHIFT)
 
-/* VP_DIRTY: no valid copy on the disk (written since, or never swapped). */
-enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4 };
+/* VP_DIRTY: no valid copy on the disk (written since, or never swapped).
+ * VP_ZEROFILL: zeroed and mapped read-write ahead of a sequential first
+ * write (zero_ahead in main.c); whether it was written since is not known,
+ * so it counts as dirty but is checked at eviction: still all zero, it is
+ * dropped without I/O. */
+enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4, VP_ZEROFILL = 8 };
 
 struct vpage {
 	uint32_t slot;  /* swap slot holding a valid copy, 0: none (slot 0 is the header) */
