@@ -1,6 +1,7 @@
 /* System calls for frames, mappings, processes and threads. */
 #include <arch/kva.h>
 #include <pagoda/errno.h>
+#include <pagoda/pager.h>
 
 #include "kernel/loader.h"
 #include "kernel/quota.h"
@@ -104,6 +105,32 @@ long sys_unmap(struct user_context *ctx, long process_h, unsigned long va, unsig
 	if (!target)
 		return err;
 	return aspace_unmap(&target->as, va, size);
+}
+
+long sys_map_run(struct user_context *ctx, long process_h, uaddr_t frames_user, unsigned long count,
+		 unsigned long va, unsigned long rights)
+{
+	(void)ctx;
+	long err;
+	struct process *target = syscall_target(process_h, RIGHT_WRITE, &err);
+	if (!target)
+		return err;
+	if (rights & ~(unsigned long)(RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC))
+		return -ERR_INVAL;
+	if (count == 0 || count > MAP_RUN_MAX)
+		return -ERR_RANGE;
+	long handles[MAP_RUN_MAX];
+	if (copy_from_user(handles, frames_user, count * sizeof handles[0]) < 0)
+		return -ERR_FAULT;
+	struct frame_obj *frames[MAP_RUN_MAX];
+	for (unsigned long i = 0; i < count; i++) {
+		struct handle *h = handle_lookup(self_proc(), handles[i], KOBJ_FRAME, (uint32_t)rights, &err);
+		if (!h)
+			return err;
+		frames[i] = (struct frame_obj *)h->obj;
+	}
+	/* Into another space untouched, as sys_map's are. */
+	return aspace_map_run(&target->as, frames, count, va, (uint32_t)rights, target != self_proc());
 }
 
 #define SPAWN_MAX_IMAGE (4UL << 20)

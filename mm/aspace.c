@@ -79,20 +79,40 @@ static bool user_range(vaddr_t va, size_t size)
 }
 
 static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
-		      unsigned extra_prot);
+		      unsigned extra_prot, bool flush);
 
 long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
 {
-	return map_frame(as, frame, va, rights, 0);
+	return map_frame(as, frame, va, rights, 0, true);
 }
 
 long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
 {
-	return map_frame(as, frame, va, rights, PT_SOFT_AD);
+	return map_frame(as, frame, va, rights, PT_SOFT_AD, true);
+}
+
+long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
+		    uint32_t rights, bool untouched)
+{
+	vaddr_t at = va;
+	for (size_t i = 0; i < count; i++) {
+		long rc = map_frame(as, frames[i], at, rights, untouched ? PT_SOFT_AD : 0, false);
+		if (rc < 0) {
+			/* All or none: [va, at) holds only what this call mapped
+			 * (each map refuses a page already mapped), so taking it
+			 * down again restores the space and the frames' counts. */
+			if (at > va && aspace_unmap(as, va, at - va) < 0)
+				panic("aspace_map_run: cannot undo the run at 0x%lx", (unsigned long)va);
+			return rc;
+		}
+		at += frames[i]->size;
+	}
+	tlb_flush_range(as->asid, va, at - va);
+	return 0;
 }
 
 static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
-		      unsigned extra_prot)
+		      unsigned extra_prot, bool flush)
 {
 	if (!IS_ALIGNED(va, PAGE_SIZE))
 		return -ERR_ALIGN;
@@ -141,8 +161,9 @@ static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, ui
 	frame->maps = rec;
 	kobj_get(&frame->obj);
 	/* A hart may have cached the old invalid entries (the privileged spec
-	 * allows it; QEMU does not): drop them. */
-	tlb_flush_range(as->asid, va, frame->size);
+	 * allows it; QEMU does not): drop them (a run's caller does, once). */
+	if (flush)
+		tlb_flush_range(as->asid, va, frame->size);
 	return 0;
 }
 

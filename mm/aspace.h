@@ -50,6 +50,15 @@ long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t
  * answer: only what the faulting access did is then marked, by the caller). */
 long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights);
 
+/*
+ * Maps count frames one after another from va (each as aspace_map, or
+ * untouched as aspace_map_untouched), with one TLB flush for the run: all
+ * of them, or on an error none (the ones mapped are taken down again) and
+ * that error. Takes a reference to each frame mapped.
+ */
+long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
+		    uint32_t rights, bool untouched);
+
 /* Removes every mapping lying wholly in [va, va+size); a mapping cut by
  * either edge is -ERR_INVAL (nothing changed). Returns pages unmapped. */
 long aspace_unmap(struct aspace *as, vaddr_t va, size_t size);

@@ -161,3 +161,50 @@ void map_into_another_space_untouched(void)
 	/* Our page tables for va stay with our space (U-MEM-003 made them). */
 	TEST_CHECK_EQ(test_free_frames(), free_before);
 }
+
+/* U-MEM-005: map_run maps a run of frames in one call, all or none: a bad
+ * handle, a page of the run already mapped, a bad count, rights, address
+ * or array leave the space as it was; what the frames hold stays theirs. */
+void map_run_all_or_none(void)
+{
+	const unsigned long va = 0x2200000000UL; /* its tables: U-MEM-003's */
+	const unsigned long rw = RIGHT_READ | RIGHT_WRITE;
+	long free_before = test_free_frames();
+	long f[4];
+	for (int i = 0; i < 4; i++) {
+		f[i] = pg_frame_alloc(0);
+		TEST_CHECK(f[i] >= 0);
+	}
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, f, 4, va, rw), 0);
+	for (int i = 0; i < 4; i++)
+		*(volatile long *)(va + i * 4096UL) = 100 + i;
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4 * 4096), 4);
+
+	long with_bad[4] = { f[0], f[1], 255, f[3] }; /* 255: an empty slot */
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, with_bad, 4, va, rw), -ERR_BADHANDLE);
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4 * 4096), 0); /* nothing was mapped */
+
+	/* The third page of the run is taken: the two before it come down again. */
+	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f[2], va + 2 * 4096, rw), 0);
+	long three[3] = { f[0], f[1], f[3] };
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, three, 3, va, rw), -ERR_EXIST);
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4 * 4096), 1); /* f[2]'s alone */
+
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, f, 0, va, rw), -ERR_RANGE);
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, f, MAP_RUN_MAX + 1, va, rw), -ERR_RANGE);
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, f, 4, va, 0x100), -ERR_INVAL);
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, f, 4, va, RIGHT_WRITE | RIGHT_EXEC), -ERR_PERM);
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, f, 4, va + 8, rw), -ERR_ALIGN);
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, NULL, 4, va, rw), -ERR_FAULT);
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4 * 4096), 0);
+
+	/* Mapped again, in another order: each frame kept its own words. */
+	long reversed[4] = { f[3], f[2], f[1], f[0] };
+	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, reversed, 4, va, RIGHT_READ), 0);
+	for (int i = 0; i < 4; i++)
+		TEST_CHECK_EQ(*(volatile long *)(va + i * 4096UL), 103 - i);
+	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4 * 4096), 4);
+	for (int i = 0; i < 4; i++)
+		pg_handle_delete(f[i]);
+	TEST_CHECK_EQ(test_free_frames(), free_before);
+}

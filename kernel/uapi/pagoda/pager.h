@@ -74,4 +74,7 @@ enum pager_label {
 
 #define AD_QUERY_MAX_PAGES 512
 
+/* map_run: frames in one call. */
+#define MAP_RUN_MAX 32
+
 #endif
