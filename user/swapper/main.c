@@ -454,11 +454,9 @@ static long frame_get(void)
 
 /* ---- faults ------------------------------------------------------------------- */
 
-/* Makes frame f hold page vpn of c and tells the policy; clean, and
- * mapped into c with `rights` unless that is 0 (then the caller maps it).
- * A failed map leaves it resident, unmapped: its next fault maps it. */
-static void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f,
-			  unsigned long rights)
+/* Makes frame f hold page vpn of c and tells the policy: clean and not
+ * mapped (the caller maps it: a fault's answer, or map_ahead). */
+static void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f)
 {
 	frames[f].owner = c;
 	frames[f].vpn = vpn;
@@ -466,8 +464,6 @@ static void frame_install(struct client *c, unsigned long vpn, struct vpage *vp,
 	vp->flags = 0;
 	ad_seen[f] = 0; /* what was read was the frame's last page's */
 	ad_read_epoch[f] = 0;
-	if (rights && pg_map(c->proc, frames[f].handle, page_va(vpn), rights) == 0)
-		vp->flags = VP_MAPPED | ((rights & RIGHT_WRITE) ? VP_RW : 0);
 	policy->page_added(f, page_key(c, vpn));
 }
 
@@ -489,6 +485,24 @@ static unsigned frames_ahead(unsigned *frame_of, unsigned from, unsigned want)
 		frame_of[n] = (unsigned)g;
 	}
 	return n;
+}
+
+_Static_assert(RA_MAX <= MAP_RUN_MAX, "one pg_map_run maps a fault's pages ahead");
+
+/* Maps the frames frame_of[0..n) of pages vpn, vpn + 1, ... of c (page[],
+ * installed unmapped) with rights, in one call and one TLB flush. A run
+ * the kernel refuses (a page there mapped already) stays unmapped: each
+ * page's own fault maps it. */
+static void map_ahead(struct client *c, unsigned long vpn, struct vpage *const *page,
+		      const unsigned *frame_of, unsigned n, unsigned long rights)
+{
+	long handles[RA_MAX];
+	for (unsigned i = 0; i < n; i++)
+		handles[i] = frames[frame_of[i]].handle;
+	if (n == 0 || pg_map_run(c->proc, handles, n, page_va(vpn), rights) < 0)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		page[i]->flags |= VP_MAPPED | ((rights & RIGHT_WRITE) ? VP_RW : 0);
 }
 
 /* Whether the page before vpn is resident: the client looks sequential. */
@@ -526,14 +540,18 @@ static long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsig
 					      .count = spp, .buf = frame_va(frame_of[i]),
 					      .buf_pa = frames[frame_of[i]].pa };
 	disk_transfer(reqs, n);
-	for (unsigned i = 1; i < n; i++) {
-		if (reqs[i].status < 0) {
-			pool_put(frame_of[i]);
+	for (unsigned i = 1, start = 1; i <= n; i++) {
+		if (i < n && reqs[i].status >= 0) {
+			frame_install(c, vpn + i, page[i], frame_of[i]);
+			st.pageins++;
+			st.readahead++;
 			continue;
 		}
-		frame_install(c, vpn + i, page[i], frame_of[i], RIGHT_READ);
-		st.pageins++;
-		st.readahead++;
+		/* The run read before i (or the end): mapped in one call. */
+		map_ahead(c, vpn + start, &page[start], &frame_of[start], i - start, RIGHT_READ);
+		if (i < n)
+			pool_put(frame_of[i]); /* it stays on the disk */
+		start = i + 1;
 	}
 	return reqs[0].status;
 }
@@ -564,11 +582,11 @@ static void zero_ahead(struct client *c, unsigned long vpn, unsigned long end_vp
 	unsigned n = frames_ahead(frame_of, 0, want);
 	for (unsigned i = 0; i < n; i++) {
 		memset(frame_va(frame_of[i]), 0, PAGE);
-		frame_install(c, vpn + 1 + i, page[i], frame_of[i], RIGHT_READ | RIGHT_WRITE);
-		if (page[i]->flags & VP_MAPPED)
-			page[i]->flags |= VP_DIRTY | VP_ZEROFILL;
+		frame_install(c, vpn + 1 + i, page[i], frame_of[i]);
+		page[i]->flags |= VP_DIRTY | VP_ZEROFILL;
 		st.zeroahead++;
 	}
+	map_ahead(c, vpn + 1, page, frame_of, n, RIGHT_READ | RIGHT_WRITE);
 }
 
 static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply *r)
@@ -642,7 +660,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 			zero_ahead(c, vpn, end / PAGE);
 		}
 	}
-	frame_install(c, vpn, vp, (unsigned)fi, 0);
+	frame_install(c, vpn, vp, (unsigned)fi);
 	vp->flags = VP_MAPPED; /* by the answer below */
 	if (write) {
 		vp->flags |= VP_DIRTY | VP_RW;
