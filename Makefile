@@ -198,11 +198,13 @@ $(FUZZ_BINS):
 fuzz: deps $(FUZZ_BINS) $(FDT_TEST_DTBS) $(ELF_TEST_FIXTURES) $(GPT_TEST_FIXTURES) $(INITRD)
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-test-host: $(HOST_TEST_BINS) $(POLICY_HOST_BINS) $(STRING_TEST_BIN)
+# Every host binary make test runs (tests/suites/10-host.sh runs each *_test).
+ALL_HOST_BINS := $(HOST_TEST_BINS) $(POLICY_HOST_BINS) $(STRING_TEST_BIN)
+test-host: $(ALL_HOST_BINS)
 test-boot: all
 
 test: deps
-	@$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(POLICY_HOST_BINS) $(FUZZ_BINS) $(FDT_TEST_DTBS) \
+	@$(MAKE) --no-print-directory all $(ALL_HOST_BINS) $(FUZZ_BINS) $(FDT_TEST_DTBS) \
 		$(ELF_TEST_FIXTURES) $(GPT_TEST_FIXTURES) $(UBOOT_TEST_IMAGES)
 	@scripts/run-tests.sh
 
