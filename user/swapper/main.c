@@ -143,18 +143,21 @@ static struct vpage *mapped_page(const struct client *c, unsigned long vpn)
 	return vp && vp->frame && (vp->flags & VP_MAPPED) ? vp : NULL;
 }
 
-static void ad_read_run(struct client *c, unsigned long vpn)
+/* Reads the bits of page vpn of c (in frame f, mapped) and of the mapped
+ * pages after it, up to AD_RUN, into ad_seen. */
+static void ad_read_run(struct client *c, unsigned long vpn, unsigned f)
 {
 	unsigned char ad[AD_RUN];
+	unsigned frame_of[AD_RUN] = { f };
 	unsigned n = 1;
-	while (n < AD_RUN && vpn + n < c->hi / PAGE && mapped_page(c, vpn + n))
-		n++;
+	for (const struct vpage *vp; n < AD_RUN && vpn + n < c->hi / PAGE &&
+				     (vp = mapped_page(c, vpn + n)); n++)
+		frame_of[n] = vp->frame - 1u;
 	if (pg_ad_query(c->proc, page_va(vpn), n, ad) < 0)
 		return;
 	for (unsigned i = 0; i < n; i++) {
-		unsigned g = mapped_page(c, vpn + i)->frame - 1u;
-		ad_seen[g] |= ad[i] & PAGE_ACCESSED;
-		ad_read_epoch[g] = ad_epoch;
+		ad_seen[frame_of[i]] |= ad[i] & PAGE_ACCESSED;
+		ad_read_epoch[frame_of[i]] = ad_epoch;
 	}
 	st.ad_queries++;
 }
@@ -168,7 +171,7 @@ static int frame_accessed(void *ctx, unsigned f)
 		return 0;
 	st.ad_asked++;
 	if (ad_read_epoch[f] != ad_epoch && (frame_page(fr)->flags & VP_MAPPED))
-		ad_read_run(c, fr->vpn);
+		ad_read_run(c, fr->vpn, f);
 	int a = ad_seen[f];
 	ad_seen[f] = 0;
 	return a;
