@@ -73,6 +73,16 @@ long sys_frame_phys(struct user_context *ctx, long frame_h)
 	return (long)((struct frame_obj *)h->obj)->pa;
 }
 
+/* map and map_run: into another space (a pager serving it) the pages
+ * start untouched, as fault answers do, so pg_ad_query tells whether they
+ * are ever used (a pager's read-ahead). Its own mappings get A/D preset:
+ * no A/D fault on boards that set them in software. */
+static long map_into(struct process *target, struct frame_obj *const *frames, size_t count,
+		     unsigned long va, uint32_t rights)
+{
+	return aspace_map_run(&target->as, frames, count, va, rights, target != self_proc());
+}
+
 long sys_map(struct user_context *ctx, long process_h, long frame_h, unsigned long va,
 	     unsigned long rights)
 {
@@ -87,14 +97,8 @@ long sys_map(struct user_context *ctx, long process_h, long frame_h, unsigned lo
 	struct handle *h = handle_lookup(self_proc(), frame_h, KOBJ_FRAME, (uint32_t)rights, &err);
 	if (!h)
 		return err;
-	/* Into another space (a pager serving it), the pages start untouched,
-	 * as fault answers do, so pg_ad_query tells whether they are ever
-	 * used (a pager's read-ahead). Its own mappings get A/D preset: no
-	 * A/D fault on boards that set them in software. */
-	if (target != self_proc())
-		return aspace_map_untouched(&target->as, (struct frame_obj *)h->obj, va,
-					    (uint32_t)rights);
-	return aspace_map(&target->as, (struct frame_obj *)h->obj, va, (uint32_t)rights);
+	struct frame_obj *frame = (struct frame_obj *)h->obj;
+	return map_into(target, &frame, 1, va, (uint32_t)rights);
 }
 
 long sys_unmap(struct user_context *ctx, long process_h, unsigned long va, unsigned long size)
@@ -129,8 +133,7 @@ long sys_map_run(struct user_context *ctx, long process_h, uaddr_t frames_user, 
 			return err;
 		frames[i] = (struct frame_obj *)h->obj;
 	}
-	/* Into another space untouched, as sys_map's are. */
-	return aspace_map_run(&target->as, frames, count, va, (uint32_t)rights, target != self_proc());
+	return map_into(target, frames, count, va, (uint32_t)rights);
 }
 
 #define SPAWN_MAX_IMAGE (4UL << 20)
