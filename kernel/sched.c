@@ -11,7 +11,6 @@ static struct thread *ready[PRIORITY_MAX + 1]; /* circular lists, head = next to
 static uint32_t ready_mask;                    /* bit p: ready[p] not empty */
 struct thread *sched_current; /* read through current_thread() */
 #define current sched_current
-static struct aspace *active_space;
 static bool slice_expired;
 
 void sched_set_current(struct thread *t)
@@ -106,10 +105,7 @@ void sched_tick(void)
 static __attribute__((noreturn)) void resume(struct thread *t)
 {
 	current = t;
-	if (active_space != &t->proc->as) {
-		aspace_activate(&t->proc->as);
-		active_space = &t->proc->as;
-	}
+	aspace_activate(&t->proc->as); /* nothing to do if it is loaded */
 	struct hart_local *hl = this_hart();
 	t->ctx.kernel_sp = hl->kernel_stack_top;
 	t->ctx.kernel_tp = (uint64_t)(uintptr_t)hl;

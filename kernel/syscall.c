@@ -2,6 +2,7 @@
 #include "kernel/syscall.h"
 
 #include <arch/memlayout.h>
+#include <arch/tlb.h>
 #include <pagoda/errno.h>
 #include <pagoda/pager.h>
 
@@ -124,6 +125,10 @@ long sys_sysinfo(struct user_context *ctx, unsigned long what)
 		return (long)timer_interval() * TIMER_HZ;
 	case SYSINFO_QUOTA_LEFT:
 		return (long)(p->quota_total - p->quota_used);
+	case SYSINFO_TLB_FLUSHES:
+		return (long)tlb_flush_count;
+	case SYSINFO_ASID_BITS:
+		return (long)tlb_asid_bits;
 	default:
 		return -ERR_INVAL;
 	}

@@ -21,6 +21,23 @@ struct mapping {
 	struct mapping *next_in_frame;
 };
 
+/* The space whose table this hart's satp points at; NULL: the kernel's.
+ * (Per hart when several run: see aspace_activate.) */
+static struct aspace *loaded_space;
+
+/*
+ * TLB upkeep after as's table changed over [va, va + size): flushed now
+ * if as is loaded, else when it is (aspace_activate). Every flush of a
+ * user space goes through here.
+ */
+static void flush_changed(struct aspace *as, vaddr_t va, size_t size)
+{
+	if (as == loaded_space)
+		tlb_flush_range(as->asid, va, size);
+	else if (tlb_asid_bits && as->asid)
+		as->tlb_stale = true; /* ASID 0 or none: loading flushes all */
+}
+
 /* ASIDs: a small recycling stack; 0 means "none of its own". */
 #define ASID_POOL 1024
 static unsigned asid_free[ASID_POOL];
@@ -107,7 +124,7 @@ long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t c
 		}
 		at += frames[i]->size;
 	}
-	tlb_flush_range(as->asid, va, at - va);
+	flush_changed(as, va, at - va);
 	return 0;
 }
 
@@ -163,7 +180,7 @@ static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, ui
 	/* A hart may have cached the old invalid entries (the privileged spec
 	 * allows it; QEMU does not): drop them (a run's caller does, once). */
 	if (flush)
-		tlb_flush_range(as->asid, va, frame->size);
+		flush_changed(as, va, frame->size);
 	return 0;
 }
 
@@ -183,7 +200,7 @@ static void mapping_remove(struct mapping *rec, bool flush)
 	if (pt_unmap(as->root, rec->va, rec->frame->size) < 0)
 		panic("aspace: mapping at 0x%lx could not be unmapped", (unsigned long)rec->va);
 	if (flush)
-		tlb_flush_range(as->asid, rec->va, rec->frame->size);
+		flush_changed(as, rec->va, rec->frame->size);
 	quota_refund(as->owner, kmem_charge_size(sizeof *rec));
 	struct frame_obj *frame = rec->frame;
 	kmem_free(rec);
@@ -213,7 +230,7 @@ long aspace_unmap(struct aspace *as, vaddr_t va, size_t size)
 		m = next;
 	}
 	if (pages) /* one flush for the lot: a run of pages is one sfence.vma by ASID */
-		tlb_flush_range(as->asid, va, size);
+		flush_changed(as, va, size);
 	return pages;
 }
 
@@ -227,21 +244,35 @@ void aspace_destroy(struct aspace *as)
 {
 	if (as->root == PADDR_NONE)
 		return;
+	if (as == loaded_space) { /* its own last thread is exiting */
+		tlb_switch_root(kernel_root, 0);
+		loaded_space = NULL;
+	}
 	regions_destroy(as);
 	while (as->maps)
 		mapping_remove(as->maps, false);
-	tlb_flush_asid(as->asid); /* one flush for every mapping just removed */
+	/* Not loaded, so nothing of it is used before asid_give_back flushes
+	 * its ASID (ASID 0: the next switch flushes everything). */
 	size_t free_before = frame_free_count();
 	pt_free_tables(as->root, 0, PT_ENTRIES / 2 - 1);
 	quota_refund(as->owner, (frame_free_count() - free_before) * PAGE_SIZE);
 	asid_give_back(as->asid);
+	if (tlb_loaded_root() == as->root)
+		panic("aspace_destroy: the hart still walks the root table being freed");
 	quota_frame_free(as->owner, as->root);
 	as->root = PADDR_NONE;
 }
 
 void aspace_activate(struct aspace *as)
 {
+	if (as == loaded_space)
+		return;
 	tlb_switch_root(as->root, as->asid);
+	loaded_space = as;
+	if (as->tlb_stale) {
+		tlb_flush_asid(as->asid);
+		as->tlb_stale = false;
+	}
 }
 
 bool aspace_range_ok(struct aspace *as, vaddr_t va, size_t len, uint32_t rights)
@@ -269,7 +300,7 @@ bool aspace_fix_accessed_dirty(struct aspace *as, vaddr_t va, uint32_t access)
 	unsigned want = access == RIGHT_WRITE ? PT_WRITE : access == RIGHT_EXEC ? PT_EXEC : PT_READ;
 	if (!pt_fix_accessed_dirty(as->root, va, want | PT_USER))
 		return false; /* one walk: the U check is pt_fix's too */
-	tlb_flush_page(as->asid, ALIGN_DOWN(va, PAGE_SIZE));
+	flush_changed(as, ALIGN_DOWN(va, PAGE_SIZE), PAGE_SIZE);
 	return true;
 }
 
@@ -299,7 +330,7 @@ long aspace_protect(struct aspace *as, vaddr_t va, size_t size, uint32_t rights)
 				panic("aspace_protect: mapping at 0x%lx has a hole", (unsigned long)m->va);
 			off += leaf;
 		}
-		tlb_flush_range(as->asid, m->va, m->frame->size);
+		flush_changed(as, m->va, m->frame->size);
 		pages += (long)(m->frame->size / PAGE_SIZE);
 	}
 	return pages;
@@ -313,16 +344,14 @@ void aspace_take_accessed_dirty(struct aspace *as, vaddr_t va, size_t pages, uin
 		out[i] = (uint8_t)(((state & PT_AD_ACCESSED) ? PAGE_ACCESSED : 0) |
 				   ((state & PT_AD_DIRTY) ? PAGE_DIRTY : 0));
 	}
-	size_t cleared = 0;
+	vaddr_t first = 0, last = 0; /* the cleared span, if any */
 	for (size_t i = 0; i < pages; i++)
-		if (pt_accessed_dirty(as->root, va + i * PAGE_SIZE, true))
-			cleared++;
+		if (pt_accessed_dirty(as->root, va + i * PAGE_SIZE, true)) {
+			if (!last)
+				first = va + i * PAGE_SIZE;
+			last = va + (i + 1) * PAGE_SIZE;
+		}
 	/* The hart must walk again to set A/D anew: flush what was cleared. */
-	if (cleared > TLB_FLUSH_RANGE_PAGES) {
-		tlb_flush_asid(as->asid);
-		return;
-	}
-	for (size_t i = 0; i < pages; i++)
-		if (out[i])
-			tlb_flush_page(as->asid, va + i * PAGE_SIZE);
+	if (last)
+		flush_changed(as, first, last - first);
 }

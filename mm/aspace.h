@@ -31,6 +31,7 @@ struct aspace {
 	struct process *owner; /* page tables and records are charged here */
 	struct mapping *maps;
 	struct region *regions; /* kernel/fault.h: where faults go to pagers */
+	bool tlb_stale;         /* changed while not loaded: flush its ASID when it is */
 };
 
 /* Empty user half, kernel half shared. Page tables charged to owner.
@@ -67,10 +68,23 @@ long aspace_unmap(struct aspace *as, vaddr_t va, size_t size);
 void frame_obj_unmap_all(struct frame_obj *frame);
 
 /* Removes every mapping, frees the page tables and the root, releases
- * the ASID. */
+ * the ASID. If as is the hart's loaded space, the hart moves to the
+ * kernel's own table first: satp never points at a freed table. */
 void aspace_destroy(struct aspace *as);
 
-/* Makes as the hart's active space (satp, ASID, flush as needed). */
+/*
+ * Makes as the hart's loaded space (satp, ASID), unless it is already.
+ * TLB upkeep is lazy for spaces not loaded: a change to such a space's
+ * table (map, unmap, protect, accessed bits taken) only marks it stale,
+ * and loading it flushes its ASID once, however many changes were made
+ * meanwhile. The hart cannot use a space's entries before it is loaded
+ * again, so that is as safe as flushing at each change, and a pager that
+ * unmaps or reads accessed bits of a client page by page costs one flush
+ * per switch, not one per call. Without ASIDs (the U74) or for ASID 0,
+ * loading a space flushes everything anyway and nothing is marked.
+ * One hart: with several, a space loaded on another hart needs a remote
+ * flush (SBI RFENCE) at the change, and the stale mark becomes per hart.
+ */
 void aspace_activate(struct aspace *as);
 
 /*

@@ -2,6 +2,7 @@
 #include <arch/tlb.h>
 
 unsigned tlb_asid_bits;
+unsigned long tlb_flush_count; /* one per sfence.vma below */
 
 void tlb_probe_asid_bits(void)
 {
@@ -21,11 +22,13 @@ void tlb_probe_asid_bits(void)
 
 void tlb_flush_all(void)
 {
+	tlb_flush_count++;
 	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
 }
 
 void tlb_flush_kernel_page(vaddr_t va)
 {
+	tlb_flush_count++;
 	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 }
 
@@ -35,6 +38,7 @@ void tlb_flush_asid(unsigned asid)
 		tlb_flush_all();
 		return;
 	}
+	tlb_flush_count++;
 	__asm__ volatile("sfence.vma zero, %0" ::"r"((unsigned long)asid) : "memory");
 }
 
@@ -42,9 +46,11 @@ void tlb_flush_page(unsigned asid, vaddr_t va)
 {
 	if (tlb_asid_bits == 0) {
 		/* Without ASIDs only one space is live in the TLB: flush by address. */
+		tlb_flush_count++;
 		__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 		return;
 	}
+	tlb_flush_count++;
 	__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"((unsigned long)asid) : "memory");
 }
 
@@ -68,4 +74,9 @@ void tlb_switch_root(paddr_t root, unsigned asid)
 	 * allocator's to flush (tlb_flush_asid) when it hands the ASID out. */
 	if (tlb_asid_bits == 0 || asid == 0)
 		tlb_flush_all(); /* ASID 0 is shared by spaces without their own */
+}
+
+paddr_t tlb_loaded_root(void)
+{
+	return (paddr_t)(csr_read(satp) & SATP_PPN_MASK) << 12;
 }

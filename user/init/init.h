@@ -20,6 +20,7 @@ void elf_refusal(void);
 void map_into_another_space(void);
 void map_into_another_space_untouched(void); /* U-MEM-004 */
 void map_run_all_or_none(void); /* U-MEM-005 */
+void lazy_tlb_flush(void); /* U-MEM-006 */
 
 /* utest_memwatch.c: low-memory notifications (U-MEMWATCH-*). */
 void utest_memwatch_run(void);

@@ -386,6 +386,8 @@ int utest_run(void)
 		 map_into_another_space_untouched);
 	test_run("U-MEM-005", "map_run maps a run of frames, all or none; bad handle, taken page, bad args change nothing",
 		 map_run_all_or_none);
+	test_run("U-MEM-006", "changes to a space not running flush nothing until it runs, then its ASID once",
+		 lazy_tlb_flush);
 	test_run("U-ELF-001", "junk, truncated and foreign ELF images are refused; nothing leaks",
 		 elf_refusal);
 	utest_memwatch_run();

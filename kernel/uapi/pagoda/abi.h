@@ -132,5 +132,7 @@ struct pg_process_info {
 #define SYSINFO_TICKS 2
 #define SYSINFO_TIMEBASE_HZ 3
 #define SYSINFO_QUOTA_LEFT 4 /* bytes the calling process may still charge */
+#define SYSINFO_TLB_FLUSHES 5 /* sfence.vma the kernel has issued since boot */
+#define SYSINFO_ASID_BITS 6   /* the hart's ASID width (0: every switch flushes all) */
 
 #endif

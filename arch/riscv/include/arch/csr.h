@@ -22,6 +22,7 @@
 #define SATP_MODE_MASK (0xfUL << 60)
 #define SATP_ASID_SHIFT 44
 #define SATP_ASID_MASK 0xffffUL
+#define SATP_PPN_MASK ((1UL << 44) - 1)
 
 #define csr_read(csr)                                          \
 	({                                                     \

@@ -16,6 +16,10 @@
 /* ASID bits the hart implements (0..16); valid after tlb_probe_asid_bits(). */
 extern unsigned tlb_asid_bits;
 
+/* sfence.vma instructions these helpers have issued since boot (sysinfo
+ * SYSINFO_TLB_FLUSHES: tests and benchmarks count flushes with it). */
+extern unsigned long tlb_flush_count;
+
 /* Writes all-ones to satp.ASID and reads back how many bits stuck.
  * Call with the kernel page table active; leaves satp as it was. */
 void tlb_probe_asid_bits(void);
@@ -45,5 +49,8 @@ void tlb_flush_range(unsigned asid, vaddr_t va, size_t size);
 /* Makes satp point at root with asid, flushing as the ASID width requires
  * (no ASIDs: full flush on every switch). */
 void tlb_switch_root(paddr_t root, unsigned asid);
+
+/* The root table satp points at now. */
+paddr_t tlb_loaded_root(void);
 
 #endif
