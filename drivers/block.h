@@ -24,6 +24,15 @@
  * completed write durable; a device without a volatile write cache does
  * nothing for it and succeeds.
  *
+ * Without waiting: start() hands requests to the device and returns;
+ * each completes later, when poll() takes in its completion (a request is
+ * done when its pending count is 0 again; its status is then final).
+ * A caller starts write-behind this way and goes on working while the
+ * disk writes. While a request is in flight its buffer and the request
+ * itself belong to the driver (so do its sector and pending fields).
+ * transfer() may be called while started requests are in flight; it
+ * returns when its own are done (and may take in others' meanwhile).
+ *
  * Single-threaded: one caller at a time per device.
  */
 #ifndef DRIVERS_BLOCK_H
@@ -50,6 +59,15 @@ struct block_ops {
 	/* Does all n requests (several in flight), waits for all; 0 or the
 	 * first error. */
 	long (*transfer)(struct block_dev *dev, struct block_req *reqs, unsigned n);
+	/* Starts all n requests without waiting: 0; -ERR_AGAIN if the
+	 * device cannot take them all now (none started: poll, or transfer
+	 * them). A request its checks refuse is done at once with its
+	 * status. May be NULL: block_start then transfers. */
+	long (*start)(struct block_dev *dev, struct block_req *reqs, unsigned n);
+	/* Takes in completions; with wait, first waits until one more
+	 * request completes, unless none is in flight. Returns the requests
+	 * (pieces) still in flight. */
+	unsigned (*poll)(struct block_dev *dev, bool wait);
 };
 
 struct block_dev {
@@ -64,6 +82,22 @@ struct block_dev {
 static inline long block_transfer(struct block_dev *dev, struct block_req *reqs, unsigned n)
 {
 	return dev->ops->transfer(dev, reqs, n);
+}
+
+/* ops->start, or for a device without one, transfer (all done on return). */
+static inline long block_start(struct block_dev *dev, struct block_req *reqs, unsigned n)
+{
+	if (!dev->ops->start) {
+		dev->ops->transfer(dev, reqs, n);
+		return 0;
+	}
+	return dev->ops->start(dev, reqs, n);
+}
+
+/* ops->poll; 0 for a device without start (nothing is ever in flight). */
+static inline unsigned block_poll(struct block_dev *dev, bool wait)
+{
+	return dev->ops->poll ? dev->ops->poll(dev, wait) : 0;
 }
 
 static inline long block_rw(struct block_dev *dev, enum block_op op, uint64_t sector,

@@ -66,7 +66,41 @@ static long part_transfer(struct block_dev *dev, struct block_req *reqs, unsigne
 	return 0;
 }
 
-static const struct block_ops part_ops = { .transfer = part_transfer };
+/* Started requests carry the parent's sector while in flight (block.h:
+ * the sector is the driver's then); a refused one is done at once. */
+static long part_start(struct block_dev *dev, struct block_req *reqs, unsigned n)
+{
+	struct block_part *p = dev->driver;
+	if (reqs == NULL && n)
+		return -ERR_INVAL;
+	for (unsigned i = 0; i < n; i++) {
+		reqs[i].status = check(p, &reqs[i]);
+		reqs[i].pending = 0;
+		if (reqs[i].status) { /* one refused: do the lot now, each its status */
+			part_transfer(dev, reqs, n);
+			return 0;
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (reqs[i].op != BLOCK_FLUSH)
+			reqs[i].sector += p->first_sector;
+	long rc = block_start(p->parent, reqs, n);
+	if (rc < 0)
+		for (unsigned i = 0; i < n; i++)
+			if (reqs[i].op != BLOCK_FLUSH)
+				reqs[i].sector -= p->first_sector;
+	return rc;
+}
+
+static unsigned part_poll(struct block_dev *dev, bool wait)
+{
+	struct block_part *p = dev->driver;
+	return block_poll(p->parent, wait);
+}
+
+static const struct block_ops part_ops = { .transfer = part_transfer,
+					   .start = part_start,
+					   .poll = part_poll };
 
 int block_part_init(struct block_part *p, struct block_dev *parent, uint64_t first_sector,
 		    uint64_t sectors, const char *name)

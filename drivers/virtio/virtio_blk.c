@@ -261,7 +261,68 @@ static long vblk_transfer(struct block_dev *bdev, struct block_req *reqs, unsign
 	return first;
 }
 
-static const struct block_ops vblk_ops = { .transfer = vblk_transfer };
+/* Every piece of reqs[0..n) fits in the ring and slots now (one piece per
+ * request of at most seg_max x seg_bytes bytes: a longer one is not
+ * started, it is transferred). */
+static bool room_for(const struct virtio_blk *blk, const struct block_req *reqs, unsigned n)
+{
+	unsigned descs = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (reqs[i].status)
+			continue;
+		uint64_t bytes = reqs[i].op == BLOCK_FLUSH ? 0 : (uint64_t)reqs[i].count * blk->blk_size;
+		uint64_t segs = (bytes + blk->seg_bytes - 1) / blk->seg_bytes;
+		if (segs > blk->seg_max)
+			return false;
+		descs += (unsigned)segs + 2;
+	}
+	return n <= VBLK_SLOTS - blk->inflight && descs <= blk->vq.num_free;
+}
+
+static long vblk_start(struct block_dev *bdev, struct block_req *reqs, unsigned n)
+{
+	struct virtio_blk *blk = bdev->driver;
+	if (blk->dead)
+		return -ERR_IO;
+	for (unsigned i = 0; i < n; i++) {
+		reqs[i].pending = 0;
+		reqs[i].status = check(blk, &reqs[i]);
+		if (reqs[i].status == 0 && reqs[i].op == BLOCK_FLUSH && !blk->flush)
+			reqs[i].status = 1; /* nothing to do */
+	}
+	if (!room_for(blk, reqs, n))
+		return -ERR_AGAIN;
+	bool added = false;
+	for (unsigned i = 0; i < n; i++) {
+		if (reqs[i].status == 1)
+			reqs[i].status = 0;
+		else if (reqs[i].status == 0) {
+			uint64_t offset = 0;
+			long rc = submit_piece(blk, &reqs[i], &offset);
+			if (rc < 0)
+				reqs[i].status = rc; /* cannot happen: room_for said so */
+			else
+				added = true;
+		}
+	}
+	if (added)
+		kick(blk);
+	return 0;
+}
+
+static unsigned vblk_poll(struct block_dev *bdev, bool wait)
+{
+	struct virtio_blk *blk = bdev->driver;
+	if (wait)
+		wait_some(blk);
+	else
+		reap(blk);
+	return blk->inflight;
+}
+
+static const struct block_ops vblk_ops = { .transfer = vblk_transfer,
+					   .start = vblk_start,
+					   .poll = vblk_poll };
 
 long virtio_blk_raw(struct virtio_blk *blk, uint32_t type, uint64_t sector, uint64_t buf_pa,
 		    uint32_t len, bool device_writes)

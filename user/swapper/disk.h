@@ -43,4 +43,16 @@ struct swap_disk {
 long swap_disk_open(struct swap_disk *d, const struct swap_dev_slot *devs, unsigned ndevs,
 		    unsigned long max_slots, unsigned long where, unsigned long label);
 
+/*
+ * The raw disk through the same driver (SWAP_DISKBENCH): writes, then
+ * reads, slots 1 .. pages of d sequentially in the shape of the swapper's
+ * page-outs: batches of SWAP_CLUSTER one-page requests, up to `depth`
+ * batches in flight (as many as write-behind keeps: the driver's best
+ * sequential pace with that shape), using the SWAP_CLUSTER pages at buf
+ * (physical pa) for every batch. pages is a multiple of SWAP_CLUSTER.
+ * times[0], times[1]: rdtime ticks of each pass. 0 or the first error.
+ */
+long swap_disk_bench(struct swap_disk *d, unsigned long pages, unsigned depth,
+		     void *const *buf, const uint64_t *pa, unsigned long times[2]);
+
 #endif

@@ -49,11 +49,13 @@
 
 #include "drivers/block.h"
 #include "user/swapper/disk.h"
+#include "user/swapper/events.h"
 #include "user/swapper/policy.h"
 #include "user/swapper/pool.h"
 #include "user/swapper/slots.h"
 #include "user/swapper/swapper.h"
 #include "user/swapper/vpages.h"
+#include "user/swapper/writeback.h"
 
 const char *progname = "swapper";
 
@@ -208,6 +210,7 @@ static struct client *client_of(unsigned long id)
 /* Takes back everything c holds: frames (unmapped) and slots. */
 static void client_release(struct client *c)
 {
+	wb_drain(); /* no slot of c may be freed while a write to it is in flight */
 	for (unsigned long i = 0; i < c->pages.cap; i++) {
 		struct vp_chunk *ch = vp_chunk_at(&c->pages, i);
 		for (unsigned long k = 0; ch && k < VP_CHUNK_PAGES; k++) {
@@ -345,6 +348,70 @@ static bool page_is_zero(const void *page)
 }
 
 /*
+ * A write of slot s done: while it failed, s is marked bad and the page
+ * (still in req's buffer) written to another slot. Returns the slot that
+ * took it, or -1 when none is left.
+ */
+static long write_retry(struct block_req *req, long s)
+{
+	while (req->status < 0) {
+		st.write_errors++;
+		printf("swapper: %s: write of slot %ld failed (%s); marking it bad\n", dev->name, s,
+		       err_text(req->status));
+		slot_mark_bad((unsigned long)s);
+		if ((s = slot_alloc()) < 0)
+			return -1;
+		req->sector = (uint64_t)s * spp;
+		disk_transfer(req, 1);
+	}
+	return s;
+}
+
+/* wb_done_fn: page vpn of c, written behind, is on the disk (or failed). */
+static void written_behind(struct client *c, uint64_t serial, unsigned long vpn,
+			   struct block_req *req)
+{
+	if (!c->used || c->dead || c->serial != serial)
+		return; /* gone, and its slots with it (client_release drained first) */
+	struct vpage *vp = vp_find(&c->pages, vpn);
+	if (!vp || vp->frame || !(vp->flags & VP_INFLIGHT))
+		return; /* cannot happen: a fault on it drains first */
+	vp->flags &= (uint8_t)~VP_INFLIGHT;
+	long s = write_retry(req, vp->slot);
+	if (s < 0) { /* the page is only in the bounce frame now */
+		vp->slot = 0;
+		client_kill(c, "swap full after write errors");
+		return;
+	}
+	vp->slot = (uint32_t)s;
+	st.pageouts++;
+}
+
+/* Starts the nreq writes of the victims with a slot, behind (writeback.h).
+ * True if started; false: the caller writes them and waits. */
+static bool write_behind(const unsigned *victim, const long *slot, unsigned nvictims,
+			 const struct block_req *reqs, unsigned nreq)
+{
+	const void *src[CLUSTER];
+	uint64_t sector[CLUSTER], serial[CLUSTER];
+	struct client *owner[CLUSTER];
+	unsigned long vpn[CLUSTER];
+	for (unsigned i = 0, r = 0; i < nvictims; i++) {
+		if (!slot[i])
+			continue;
+		const struct frame *fr = &frames[victim[i]];
+		src[r] = reqs[r].buf;
+		sector[r] = reqs[r].sector;
+		owner[r] = fr->owner;
+		serial[r] = fr->owner->serial;
+		vpn[r++] = fr->vpn;
+	}
+	bool started = wb_start(src, sector, spp, owner, serial, vpn, nreq);
+	ad_epoch++; /* it may have waited for a batch: clients may have run */
+	return started;
+}
+
+/*
  * Evicts up to CLUSTER pages; returns how many frames it freed. The freed
  * frames go onto the free list in the order the policy named them, clean
  * or dirty (tests/host/policysim.c replays exactly this discipline). A
@@ -386,6 +453,17 @@ static unsigned reclaim(void)
 							   .count = spp, .buf = frame_va(v),
 							   .buf_pa = fr->pa };
 	}
+	if (nreq && write_behind(victim, slot, nvictims, reqs, nreq)) {
+		for (unsigned i = 0; i < nvictims; i++) {
+			struct vpage *vp = frame_page(&frames[victim[i]]);
+			frame_release(victim[i]);
+			if (slot[i]) { /* on its way: wb_drain before it is read */
+				vp->slot = (uint32_t)slot[i];
+				vp->flags = VP_INFLIGHT;
+			}
+		}
+		return nvictims;
+	}
 	if (nreq)
 		disk_transfer(reqs, nreq);
 	for (unsigned i = 0, r = 0; i < nvictims; i++) {
@@ -393,18 +471,7 @@ static unsigned reclaim(void)
 		struct frame *fr = &frames[victim[i]];
 		struct vpage *vp = frame_page(fr);
 		if (s) {
-			struct block_req *req = &reqs[r++];
-			while (req->status < 0) {
-				st.write_errors++;
-				printf("swapper: %s: write of slot %ld failed (%s); marking it bad\n",
-				       dev->name, s, err_text(req->status));
-				slot_mark_bad((unsigned long)s);
-				if ((s = slot_alloc()) < 0)
-					break;
-				req->sector = (uint64_t)s * spp;
-				disk_transfer(req, 1);
-			}
-			if (s < 0) { /* no slot took it: keep it */
+			if ((s = write_retry(&reqs[r++], s)) < 0) { /* no slot took it: keep it */
 				policy->page_added(victim[i], page_key(fr->owner, fr->vpn));
 				continue;
 			}
@@ -535,7 +602,7 @@ static long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsig
 	if (follows_resident(c, vpn))
 		while (want < readahead && vpn + want < c->hi / PAGE &&
 		       (page[want] = vp_find(&c->pages, vpn + want)) && !page[want]->frame &&
-		       page[want]->slot)
+		       page[want]->slot && !(page[want]->flags & VP_INFLIGHT))
 			want++;
 	n = frames_ahead(frame_of, 1, want);
 	for (unsigned i = 0; i < n; i++)
@@ -597,6 +664,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	(void)ctx;
 	st.faults++;
 	ad_epoch++; /* clients have run since the last message */
+	wb_poll();
 	if (policy->fault)
 		policy->fault();
 	struct client *c = client_of(f->badge);
@@ -636,6 +704,10 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 		return 0;
 	}
 
+	if (vp->flags & VP_INFLIGHT) { /* wanted back before its write is done */
+		wb_drain();
+		ad_epoch++;
+	}
 	long fi = frame_get();
 	if (fi < 0)
 		return (int)fi;
@@ -678,43 +750,6 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 
 _Static_assert(SWAP_MAX_CLIENTS < 62, "a client slot's exit is one bit of the event notification");
 
-/*
- * The event thread: the kernel signals one notification when the machine
- * falls below the low watermark (mem_watch: EVENT_LOW_MEMORY) and when a
- * client's process exits (process_watch: bit i for clients[i]). The
- * thread turns each signal into a call on our own endpoint (SWAP_TRIM,
- * SWAP_REAP), so pool and clients are only ever touched by the main
- * thread. It uses system calls only (no errno, no malloc: the runtime is
- * single-threaded).
- */
-static unsigned long event_stack[512] __attribute__((aligned(16)));
-
-static void event_thread(unsigned long arg)
-{
-	(void)arg;
-	long bits;
-	while ((bits = pg_wait(events)) >= 0) {
-		unsigned long b = (unsigned long)bits;
-		if ((b & EVENT_LOW_MEMORY) &&
-		    pg_call(self_ep, MSG_INFO(SWAP_TRIM, 0, 0), 0, 0, 0, 0, HANDLE_NONE).status < 0)
-			break;
-		if ((b & ~EVENT_LOW_MEMORY) &&
-		    pg_call(self_ep, MSG_INFO(SWAP_REAP, 1, 0), b & ~EVENT_LOW_MEMORY, 0, 0, 0,
-			    HANDLE_NONE).status < 0)
-			break;
-	}
-}
-
-/* Creates the notification and starts the event thread; 0 or -ERR_*. */
-static long events_start(void)
-{
-	events = pg_notification_create();
-	if (events < 0)
-		return events;
-	long rc = thread_start(event_thread, 0, event_stack, sizeof event_stack, EVENT_PRIORITY);
-	return rc < 0 ? rc : 0;
-}
-
 /* SWAP_REAP: releases the clients of slots in `which` whose process has
  * exited. A slot whose process is alive (a bit left over from the slot's
  * previous client, or sent by someone else) keeps its watch. */
@@ -753,22 +788,13 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		return -ERR_INVAL;
 	readahead = ra ? (unsigned)ra : RA_DEFAULT;
 	pool &= 0xffffffffUL;
-	switch (which) {
-	case SWAP_POLICY_CLOCK:
-		policy = &clock_policy;
-		break;
-	case SWAP_POLICY_FIFO:
-		policy = &fifo_policy;
-		break;
-	case SWAP_POLICY_RANDOM:
-		policy = &random_policy;
-		break;
-	case SWAP_POLICY_CLOCKPRO:
-		policy = &clockpro_policy;
-		break;
-	default:
+	static const struct swap_policy *const by_id[] = {
+		[SWAP_POLICY_CLOCK] = &clock_policy, [SWAP_POLICY_FIFO] = &fifo_policy,
+		[SWAP_POLICY_RANDOM] = &random_policy, [SWAP_POLICY_CLOCKPRO] = &clockpro_policy,
+	};
+	if (which >= sizeof by_id / sizeof by_id[0] || !by_id[which])
 		return -ERR_INVAL;
-	}
+	policy = by_id[which];
 	if (pool == 0)
 		pool = SWAP_MAX_POOL;
 	if (pool < CLUSTER || pool > SWAP_MAX_POOL)
@@ -790,8 +816,11 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 		       err_text(rc));
 		return rc;
 	}
+	if ((rc = wb_init(dev, written_behind)) < 0)
+		printf("swapper: no write-behind (%s): writes wait\n", err_text(rc));
 	free(malloc(HEAP_RESERVE)); /* grow the heap once, now */
-	if ((rc = events_start()) < 0 || (rc = pool_watch(events, EVENT_LOW_MEMORY)) < 0)
+	if ((rc = events_start(self_ep, EVENT_LOW_MEMORY, EVENT_PRIORITY, &events)) < 0 ||
+	    (rc = pool_watch(events, EVENT_LOW_MEMORY)) < 0)
 		printf("swapper: no low-memory signal (%s): the pool will not shrink\n", err_text(rc));
 	started = true;
 	printf("swapper: pool of up to %u frames (low watermark %lu free frames), policy %s, "
@@ -801,19 +830,22 @@ static long swap_start(unsigned long pool, unsigned long max_slots, unsigned lon
 
 static void print_summary(void)
 {
-	unsigned long trims, given_back;
+	unsigned long trims, given_back, behind, waits;
 	pool_trim_stats(&trims, &given_back);
+	wb_stats(&behind, &waits);
 	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
 	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed, "
 	       "%lu released at exit; %lu trims gave back %lu frames; %lu pages zero-filled ahead "
-	       "(%lu dropped unwritten); %lu accessed bits asked, %lu read calls\n",
+	       "(%lu dropped unwritten); %lu accessed bits asked, %lu read calls; "
+	       "%lu pages written behind (%lu waits for a batch)\n",
 	       pool_frames(), pool_nfree(), slots_used(), slots_total(), slots_bad(), st.pageins,
 	       st.readahead, st.pageouts, st.faults, st.kills, st.reaped, trims, given_back,
-	       st.zeroahead, st.zerodrops, st.ad_asked, st.ad_queries);
+	       st.zeroahead, st.zerodrops, st.ad_asked, st.ad_queries, behind, waits);
 }
 
 /* SWAP_DISKBENCH (swapper.h): times sequential writes, then reads, of up
- * to `bytes` of the swap area, CLUSTER one-page requests per transfer. */
+ * to `bytes` of the swap area (swap_disk_bench: the page-outs' shape, as
+ * many batches in flight as write-behind keeps). */
 static long disk_bench(unsigned long bytes, unsigned long *wt, unsigned long *rt,
 		       unsigned long *moved)
 {
@@ -830,22 +862,16 @@ static long disk_bench(unsigned long bytes, unsigned long *wt, unsigned long *rt
 	pages -= pages % CLUSTER;
 	if (!pages)
 		return -ERR_INVAL;
-	struct block_req reqs[CLUSTER];
-	unsigned long times[2];
-	for (int pass = 0; pass < 2; pass++) {
-		enum block_op op = pass == 0 ? BLOCK_WRITE : BLOCK_READ;
-		unsigned long t0 = pg_rdtime();
-		for (unsigned long p = 0; p < pages; p += CLUSTER) {
-			for (unsigned i = 0; i < CLUSTER; i++)
-				reqs[i] = (struct block_req){ .op = op, .sector = (1 + p + i) * spp,
-							      .count = spp, .buf = frame_va(i),
-							      .buf_pa = frames[i].pa };
-			long rc = block_transfer(dev, reqs, CLUSTER);
-			if (rc < 0)
-				return rc;
-		}
-		times[pass] = pg_rdtime() - t0;
+	void *buf[CLUSTER];
+	uint64_t pa[CLUSTER];
+	for (unsigned i = 0; i < CLUSTER; i++) {
+		buf[i] = frame_va(i);
+		pa[i] = frames[i].pa;
 	}
+	unsigned long times[2];
+	long rc = swap_disk_bench(&disk, pages, WB_BATCHES, buf, pa, times);
+	if (rc < 0)
+		return rc;
 	*wt = times[0];
 	*rt = times[1];
 	*moved = pages * PAGE;
@@ -855,6 +881,7 @@ static long disk_bench(unsigned long bytes, unsigned long *wt, unsigned long *rt
 static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r)
 {
 	(void)ctx;
+	wb_drain(); /* counts and slots settled before any answer */
 	ad_epoch++; /* clients may have run since the last message */
 	unsigned long label = MSG_LABEL(m->info);
 	long h = msg_handle(*m);

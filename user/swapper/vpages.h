@@ -22,13 +22,16 @@
  * VP_ZEROFILL: zeroed and mapped read-write ahead of a sequential first
  * write (zero_ahead in main.c); whether it was written since is not known,
  * so it counts as dirty but is checked at eviction: still all zero, it is
- * dropped without I/O. */
-enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4, VP_ZEROFILL = 8 };
+ * dropped without I/O.
+ * VP_INFLIGHT: not resident, its write to slot still in flight (written
+ * behind, writeback.h): the slot must not be read until it completes.
+ * The other flags are meaningful while resident. */
+enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4, VP_ZEROFILL = 8, VP_INFLIGHT = 16 };
 
 struct vpage {
 	uint32_t slot;  /* swap slot holding a valid copy, 0: none (slot 0 is the header) */
 	uint16_t frame; /* pool frame + 1, 0: not resident */
-	uint8_t flags;  /* VP_* (meaningful while resident) */
+	uint8_t flags;  /* VP_* */
 	uint8_t pad;
 };
 
