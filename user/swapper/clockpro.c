@@ -116,6 +116,16 @@
  * expected faults are the same), and shift stays behind CLOCK: when the
  * working set moves, the hot set learnt goes stale at once, and until the
  * cold target has grown the new pages pass through a few cold frames.
+ * Later tries (same order of figures): use counters on hot pages capped
+ * at 3 and halved when the bit is clear (1.565, 1.484, 1.413, 1.386);
+ * promoted pages starting with a count (1.563, 1.471, 1.409, 1.385);
+ * promotion only after two re-references in successive test periods, for
+ * ghost hits only (1.528, 1.434, 1.376, 1.353: better at 256 and 512 frames,
+ * not at 128). Anything that makes hot pages harder to demote helps zipf
+ * (at best 1.53x OPT) and hurts shift more, whose stale hot pages leave only
+ * as promotions move HAND_hot. And an LFU told every page's true frequency
+ * gets zipf only to 1.356x OPT at 128 frames: for 1.4 overall zipf would
+ * have to come within 4% of that.
  * docs/bench.md "Replacement policies" has its faults against OPT.
  */
 #include <pagoda/errno.h>
