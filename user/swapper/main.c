@@ -75,6 +75,7 @@ const char *progname = "swapper";
 
 struct client {
 	bool used, dead;
+	bool lost;            /* a page written behind found no slot: kill_lost kills it */
 	unsigned long id;     /* the badge */
 	uint64_t serial;      /* never reused: names its pages to the policy */
 	long proc;            /* process handle (READ | WRITE) */
@@ -338,20 +339,8 @@ static void unmap_victims(const unsigned *victim, unsigned n)
 	}
 }
 
-static bool page_is_zero(const void *page)
-{
-	const uint64_t *w = page;
-	for (unsigned long i = 0; i < PAGE / sizeof *w; i++)
-		if (w[i])
-			return false;
-	return true;
-}
-
-/*
- * A write of slot s done: while it failed, s is marked bad and the page
- * (still in req's buffer) written to another slot. Returns the slot that
- * took it, or -1 when none is left.
- */
+/* A write of slot s done: while it failed, s is marked bad and the page (still in
+ * req's buffer) written to another slot. The slot that took it, or -1: none left. */
 static long write_retry(struct block_req *req, long s)
 {
 	while (req->status < 0) {
@@ -376,15 +365,24 @@ static void written_behind(struct client *c, uint64_t serial, unsigned long vpn,
 	struct vpage *vp = vp_find(&c->pages, vpn);
 	if (!vp || vp->frame || !(vp->flags & VP_INFLIGHT))
 		return; /* cannot happen: a fault on it drains first */
-	vp->flags &= (uint8_t)~VP_INFLIGHT;
+	vp->flags = 0;
 	long s = write_retry(req, vp->slot);
-	if (s < 0) { /* the page is only in the bounce frame now */
+	if (s < 0) { /* the page is only in the bounce frame now: it is lost */
 		vp->slot = 0;
-		client_kill(c, "swap full after write errors");
+		c->lost = true; /* killed at the next message: not amid a reclaim */
 		return;
 	}
 	vp->slot = (uint32_t)s;
 	st.pageouts++;
+}
+
+/* Kills the clients that lost a page (written_behind), before anything
+ * can fault it in as a page that is nowhere (zero-filled). */
+static void kill_lost(void)
+{
+	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++)
+		if (clients[i].used && !clients[i].dead && clients[i].lost)
+			client_kill(&clients[i], "swap full after write errors");
 }
 
 /* Starts the nreq writes of the victims with a slot, behind (writeback.h).
@@ -437,7 +435,7 @@ static unsigned reclaim(void)
 		struct frame *fr = &frames[v];
 		struct vpage *vp = frame_page(fr);
 		long s = 0; /* clean: its swap copy (or zeroness) stands */
-		if ((vp->flags & VP_ZEROFILL) && page_is_zero(frame_va(v))) {
+		if ((vp->flags & VP_ZEROFILL) && frame_is_zero(v)) {
 			vp->flags &= (uint8_t)~VP_DIRTY; /* never written: nowhere again */
 			st.zerodrops++;
 		}
@@ -665,6 +663,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	st.faults++;
 	ad_epoch++; /* clients have run since the last message */
 	wb_poll();
+	kill_lost();
 	if (policy->fault)
 		policy->fault();
 	struct client *c = client_of(f->badge);
@@ -882,6 +881,7 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 {
 	(void)ctx;
 	wb_drain(); /* counts and slots settled before any answer */
+	kill_lost();
 	ad_epoch++; /* clients may have run since the last message */
 	unsigned long label = MSG_LABEL(m->info);
 	long h = msg_handle(*m);

@@ -16,6 +16,7 @@
 #ifndef USER_SWAPPER_POOL_H
 #define USER_SWAPPER_POOL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "user/swapper/swapper.h"
@@ -37,6 +38,16 @@ extern struct frame frames[SWAP_MAX_POOL];
 static inline void *frame_va(unsigned f)
 {
 	return (void *)(POOL_VA + f * 4096UL);
+}
+
+/* Whether frame f holds only zero bytes. */
+static inline bool frame_is_zero(unsigned f)
+{
+	const uint64_t *w = frame_va(f);
+	for (unsigned long i = 0; i < 4096 / sizeof *w; i++)
+		if (w[i])
+			return false;
+	return true;
 }
 
 /*
