@@ -38,6 +38,7 @@
 #ifndef DRIVERS_BLOCK_H
 #define DRIVERS_BLOCK_H
 
+#include <pagoda/errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -98,6 +99,21 @@ static inline long block_start(struct block_dev *dev, struct block_req *reqs, un
 static inline unsigned block_poll(struct block_dev *dev, bool wait)
 {
 	return dev->ops->poll ? dev->ops->poll(dev, wait) : 0;
+}
+
+/* Waits until every request of reqs[0..n) (started) is done; 0 or the
+ * first one's error. */
+static inline long block_wait(struct block_dev *dev, struct block_req *reqs, unsigned n)
+{
+	long first = 0;
+	for (unsigned i = 0; i < n; i++) {
+		while (reqs[i].pending)
+			if (block_poll(dev, true) == 0 && reqs[i].pending)
+				return -ERR_IO; /* pending with nothing in flight: cannot happen */
+		if (reqs[i].status < 0 && first == 0)
+			first = reqs[i].status;
+	}
+	return first;
 }
 
 static inline long block_rw(struct block_dev *dev, enum block_op op, uint64_t sector,

@@ -210,15 +210,22 @@ static long submit_piece(struct virtio_blk *blk, struct block_req *r, uint64_t *
 	return rc;
 }
 
-static long vblk_transfer(struct block_dev *bdev, struct block_req *reqs, unsigned n)
+/* Checks reqs[0..n) before any reaches the device: status 0 (to submit),
+ * 1 (a flush with no volatile cache: nothing to do) or the refusal. */
+static void prepare(struct virtio_blk *blk, struct block_req *reqs, unsigned n)
 {
-	struct virtio_blk *blk = bdev->driver;
 	for (unsigned i = 0; i < n; i++) {
 		reqs[i].pending = 0;
 		reqs[i].status = check(blk, &reqs[i]);
 		if (reqs[i].status == 0 && reqs[i].op == BLOCK_FLUSH && !blk->flush)
-			reqs[i].status = 1; /* nothing to do: no volatile cache */
+			reqs[i].status = 1;
 	}
+}
+
+static long vblk_transfer(struct block_dev *bdev, struct block_req *reqs, unsigned n)
+{
+	struct virtio_blk *blk = bdev->driver;
+	prepare(blk, reqs, n);
 	unsigned cur = 0;
 	uint64_t offset = 0; /* bytes of reqs[cur] submitted */
 	for (;;) {
@@ -284,12 +291,7 @@ static long vblk_start(struct block_dev *bdev, struct block_req *reqs, unsigned 
 	struct virtio_blk *blk = bdev->driver;
 	if (blk->dead)
 		return -ERR_IO;
-	for (unsigned i = 0; i < n; i++) {
-		reqs[i].pending = 0;
-		reqs[i].status = check(blk, &reqs[i]);
-		if (reqs[i].status == 0 && reqs[i].op == BLOCK_FLUSH && !blk->flush)
-			reqs[i].status = 1; /* nothing to do */
-	}
+	prepare(blk, reqs, n);
 	if (!room_for(blk, reqs, n))
 		return -ERR_AGAIN;
 	bool added = false;

@@ -143,20 +143,6 @@ long swap_disk_open(struct swap_disk *d, const struct swap_dev_slot *devs, unsig
 }
 
 
-/* Waits until every request of reqs[0..n) is done; the first error, or 0. */
-static long wait_batch(struct block_dev *dev, struct block_req *reqs, unsigned n)
-{
-	long first = 0;
-	for (unsigned i = 0; i < n; i++) {
-		while (reqs[i].pending)
-			if (block_poll(dev, true) == 0 && reqs[i].pending)
-				return -ERR_IO; /* nothing in flight: cannot happen */
-		if (reqs[i].status < 0 && first == 0)
-			first = reqs[i].status;
-	}
-	return first;
-}
-
 long swap_disk_bench(struct swap_disk *d, unsigned long pages, unsigned depth,
 		     void *const *buf, const uint64_t *pa, unsigned long times[2])
 {
@@ -172,7 +158,7 @@ long swap_disk_bench(struct swap_disk *d, unsigned long pages, unsigned depth,
 		unsigned long t0 = pg_rdtime(), batch = 0;
 		for (unsigned long p = 0; p < pages && rc == 0; p += SWAP_CLUSTER, batch++) {
 			struct block_req *b = reqs[batch % depth];
-			if (batch >= depth && (rc = wait_batch(d->dev, b, SWAP_CLUSTER)) < 0)
+			if (batch >= depth && (rc = block_wait(d->dev, b, SWAP_CLUSTER)) < 0)
 				break;
 			for (unsigned i = 0; i < SWAP_CLUSTER; i++)
 				b[i] = (struct block_req){ .op = op, .sector = (1 + p + i) * d->spp,
@@ -182,7 +168,7 @@ long swap_disk_bench(struct swap_disk *d, unsigned long pages, unsigned depth,
 				rc = block_transfer(d->dev, b, SWAP_CLUSTER);
 		}
 		for (unsigned long k = 0; k < depth && k < batch; k++) {
-			long w = wait_batch(d->dev, reqs[k], SWAP_CLUSTER);
+			long w = block_wait(d->dev, reqs[k], SWAP_CLUSTER);
 			if (rc == 0)
 				rc = w;
 		}

@@ -102,7 +102,7 @@ static struct {
 
 static const struct swap_policy *policy = &clock_policy;
 static unsigned readahead = RA_DEFAULT; /* the read-ahead window, in pages (1: off) */
-static bool started;
+static bool started, lost_pending; /* lost_pending: some client is marked lost */
 static long self_ep = HANDLE_NONE; /* our endpoint (pager_announce) */
 static long events = HANDLE_NONE;  /* the event thread's notification */
 
@@ -369,7 +369,7 @@ static void written_behind(struct client *c, uint64_t serial, unsigned long vpn,
 	long s = write_retry(req, vp->slot);
 	if (s < 0) { /* the page is only in the bounce frame now: it is lost */
 		vp->slot = 0;
-		c->lost = true; /* killed at the next message: not amid a reclaim */
+		c->lost = lost_pending = true; /* killed at the next message, not amid a reclaim */
 		return;
 	}
 	vp->slot = (uint32_t)s;
@@ -380,6 +380,9 @@ static void written_behind(struct client *c, uint64_t serial, unsigned long vpn,
  * can fault it in as a page that is nowhere (zero-filled). */
 static void kill_lost(void)
 {
+	if (!lost_pending)
+		return;
+	lost_pending = false;
 	for (unsigned i = 0; i < SWAP_MAX_CLIENTS; i++)
 		if (clients[i].used && !clients[i].dead && clients[i].lost)
 			client_kill(&clients[i], "swap full after write errors");
@@ -390,21 +393,18 @@ static void kill_lost(void)
 static bool write_behind(const unsigned *victim, const long *slot, unsigned nvictims,
 			 const struct block_req *reqs, unsigned nreq)
 {
-	const void *src[CLUSTER];
-	uint64_t sector[CLUSTER], serial[CLUSTER];
+	uint64_t serial[CLUSTER];
 	struct client *owner[CLUSTER];
 	unsigned long vpn[CLUSTER];
 	for (unsigned i = 0, r = 0; i < nvictims; i++) {
 		if (!slot[i])
 			continue;
 		const struct frame *fr = &frames[victim[i]];
-		src[r] = reqs[r].buf;
-		sector[r] = reqs[r].sector;
 		owner[r] = fr->owner;
 		serial[r] = fr->owner->serial;
 		vpn[r++] = fr->vpn;
 	}
-	bool started = wb_start(src, sector, spp, owner, serial, vpn, nreq);
+	bool started = wb_start(reqs, owner, serial, vpn, nreq);
 	ad_epoch++; /* it may have waited for a batch: clients may have run */
 	return started;
 }

@@ -86,12 +86,11 @@ static struct wb_batch *oldest_busy(void)
 	return old;
 }
 
-/* Waits until batch b's writes are done, then finishes it. */
+/* Waits until batch b's writes are done (each request keeps its own
+ * status for done()), then finishes it. */
 static void wait_for(struct wb_batch *b)
 {
-	while (!batch_done(b))
-		if (block_poll(wb_dev, true) == 0 && !batch_done(b))
-			break; /* nothing in flight: cannot happen, do not spin */
+	block_wait(wb_dev, b->req, b->n);
 	batch_finish(b);
 }
 
@@ -111,9 +110,8 @@ void wb_drain(void)
 		wait_for(b);
 }
 
-bool wb_start(const void *const *src, const uint64_t *sector, uint32_t count,
-	      struct client *const *c, const uint64_t *serial, const unsigned long *vpn,
-	      unsigned n)
+bool wb_start(const struct block_req *reqs, struct client *const *c, const uint64_t *serial,
+	      const unsigned long *vpn, unsigned n)
 {
 	if (!wb_on || n == 0 || n > SWAP_CLUSTER)
 		return false;
@@ -131,10 +129,10 @@ bool wb_start(const void *const *src, const uint64_t *sector, uint32_t count,
 	}
 	struct wb_batch *b = &batches[k];
 	for (unsigned i = 0; i < n; i++) {
-		memcpy(bounce_va(k, i), src[i], 4096);
-		b->req[i] = (struct block_req){ .op = BLOCK_WRITE, .sector = sector[i],
-						.count = count, .buf = bounce_va(k, i),
-						.buf_pa = b->pa[i] };
+		memcpy(bounce_va(k, i), reqs[i].buf, 4096);
+		b->req[i] = reqs[i];
+		b->req[i].buf = bounce_va(k, i);
+		b->req[i].buf_pa = b->pa[i];
 		b->client[i] = c[i];
 		b->serial[i] = serial[i];
 		b->vpn[i] = vpn[i];

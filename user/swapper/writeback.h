@@ -36,16 +36,16 @@ typedef void wb_done_fn(struct client *c, uint64_t serial, unsigned long vpn,
 long wb_init(struct block_dev *dev, wb_done_fn *done);
 
 /*
- * Copies the n pages at src[i] (pool frames; n <= SWAP_CLUSTER) into a
- * bounce batch and starts writing each to sector[i] (count sectors each).
- * Waits for the oldest batch first if all are busy. Returns true when the
- * writes are started (the pool frames may be reused at once), false when
- * write-behind is off or the device cannot take them now: the caller then
- * writes and waits itself.
+ * Copies the pages of the n write requests reqs[i] (buffers in pool
+ * frames; n <= SWAP_CLUSTER) into a bounce batch and starts them from
+ * there; page i is c[i]'s (serial[i]) page vpn[i]. Waits for the oldest
+ * batch first if all are busy. Returns true when the writes are started
+ * (the pool frames may be reused at once), false when write-behind is off
+ * or the device cannot take them now: the caller then writes reqs itself
+ * and waits.
  */
-bool wb_start(const void *const *src, const uint64_t *sector, uint32_t count,
-	      struct client *const *c, const uint64_t *serial, const unsigned long *vpn,
-	      unsigned n);
+bool wb_start(const struct block_req *reqs, struct client *const *c, const uint64_t *serial,
+	      const unsigned long *vpn, unsigned n);
 
 /* Takes in completed batches without waiting (calls done for their pages). */
 void wb_poll(void);
