@@ -209,6 +209,52 @@ static void swap_fault_around(void)
 	TEST_CHECK_EQ(after.free, after.pool);
 }
 
+/* SWAP_BEHIND: pages read ahead behind clients, faults that waited for
+ * one, pages being read ahead now. */
+static void swap_behind(unsigned long out[3])
+{
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_BEHIND, 0, 0, 0, 0);
+	TEST_CHECK_EQ(msg_label(m), SWAP_BEHIND);
+	for (int i = 0; i < 3; i++)
+		out[i] = msg_label(m) == SWAP_BEHIND ? m.w[i] : 0;
+}
+
+/* U-SWAP-016: read-ahead behind the client. A child writes 2x the pool,
+ * then reads its first pages in order: the swapper reads the window after
+ * them while it runs. The child exits with that read in flight: its frames
+ * and slots return all the same (and the read's frames too). */
+static void swap_exit_reading_ahead(void)
+{
+	const unsigned long pages = 2 * POOL_PAGES;
+	struct kid k;
+	struct swapstats before, after;
+	unsigned long behind[3];
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	long rc = kid_start(&k, pages * PAGE);
+	TEST_CHECK_EQ(rc, 0);
+	if (rc < 0) {
+		kid_end(&k, 1);
+		return;
+	}
+	pg_reply(MSG_INFO(CMD_MEM, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
+	struct pg_msg r = pg_call(k.ep, MSG_INFO(MEM_TOUCH, 4, 0), SWAPCLIENT_BASE, PAGE, pages,
+				  MEM_TOUCH_WRITE, HANDLE_NONE);
+	TEST_CHECK(r.status == 0 && r.w[0] == 0);
+	/* Page 0 alone, then page 1: in order, so 1 .. 16 now, 17 .. 32 behind. */
+	r = pg_call(k.ep, MSG_INFO(MEM_TOUCH, 4, 0), SWAPCLIENT_BASE, PAGE, 2, MEM_TOUCH_CHECK,
+		    HANDLE_NONE);
+	TEST_CHECK(r.status == 0 && r.w[0] == 0); /* no page with a wrong word */
+	swap_behind(behind);
+	TEST_CHECK_EQ(behind[2], 16); /* one window in flight, as the child exits */
+	r = pg_call(k.ep, MSG_INFO(MEM_EXIT, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
+	TEST_CHECK_EQ(kid_end(&k, 0), 0);
+	TEST_CHECK_EQ(swap_stats(&after), 0);
+	swap_behind(behind);
+	TEST_CHECK_EQ(behind[2], 0);            /* the read was waited for, its frames freed */
+	TEST_CHECK_EQ(after.used, before.used); /* slots back */
+	TEST_CHECK_EQ(after.free, after.pool);  /* frames back */
+}
+
 static void swap_started(void)
 {
 	TEST_CHECK_EQ(start_rc, 0);
@@ -261,6 +307,9 @@ int swaptest_run(void)
 			test_run_noleak("U-SWAP-015",
 					"fault-around: a sequential first write faults once per window; unwritten pages go without I/O",
 					swap_fault_around);
+			test_run_noleak("U-SWAP-016",
+					"a client that exits while pages are read ahead behind it: frames, slots back",
+					swap_exit_reading_ahead);
 		}
 	} else {
 		test_run("U-SWAP-001", "the swapper starts on the disk", swap_started);

@@ -29,10 +29,11 @@
  * is killed with a line saying so, and its frames and slots return: never a
  * deadlock. A failed read kills the page's owner: never wrong data.
  *
- * Faults that look sequential bring in more than their page: page-in
- * reads ahead (page_in), and a first write maps zeroed pages ahead
- * (zero_ahead); the window is SWAP_START's read-ahead (swapra=). The
- * policy's accessed-bit questions are answered in runs (ad_read_run).
+ * Faults that look sequential bring in more than their page (pagein.c):
+ * page-in reads ahead, now and behind the client (the next window reads
+ * while the client works through this one), and a first write maps
+ * zeroed pages ahead; the window is SWAP_START's read-ahead (swapra=).
+ * The policy's accessed-bit questions are answered in runs (adcache.c).
  *
  * Events. The kernel signals one notification when the machine falls
  * below the low watermark (the pool gives frames back: pool_trim) and when
@@ -50,6 +51,7 @@
 #include "drivers/block.h"
 #include "user/swapper/disk.h"
 #include "user/swapper/events.h"
+#include "user/swapper/internal.h"
 #include "user/swapper/policy.h"
 #include "user/swapper/pool.h"
 #include "user/swapper/slots.h"
@@ -59,9 +61,6 @@
 
 const char *progname = "swapper";
 
-#define PAGE 4096UL
-#define CLUSTER SWAP_CLUSTER
-#define RA_MAX 32              /* pages in one page-in, read-ahead included */
 #define RA_DEFAULT 16
 #define MAX_DEVS 8
 #define EVENT_PRIORITY 12 /* the event thread; as init starts us: above the clients */
@@ -73,118 +72,26 @@ const char *progname = "swapper";
 
 /* ---- state ------------------------------------------------------------------ */
 
-struct client {
-	bool used, dead;
-	bool lost;            /* a page written behind found no slot: kill_lost kills it */
-	unsigned long id;     /* the badge */
-	uint64_t serial;      /* never reused: names its pages to the policy */
-	long proc;            /* process handle (READ | WRITE) */
-	long pid;             /* last seen faulting */
-	unsigned long lo, hi; /* it may fault in [lo, hi): its region, or all its space */
-	struct vp_table pages;
-};
-
 static struct swap_dev_slot devs[MAX_DEVS];
 static struct swap_disk disk; /* must not move while open */
-static struct block_dev *dev;  /* disk.dev, once open */
-static uint32_t spp;           /* sectors per page */
+struct block_dev *dev; /* disk.dev, once open */
+uint32_t spp;
 
 static struct client clients[SWAP_MAX_CLIENTS];
 
-static struct {
-	unsigned long pageins, pageouts, faults, kills, write_errors, read_errors;
-	unsigned long readahead; /* page-ins of pages nobody had faulted on yet */
-	unsigned long reaped;    /* clients released because their process exited */
-	unsigned long zeroahead; /* zeroed pages mapped ahead of sequential first writes */
-	unsigned long zerodrops; /* of those, evicted still all zero: no I/O */
-	unsigned long ad_asked, ad_queries; /* accessed bits the policy asked; pg_ad_query calls */
-} st;
-
+struct swap_counts st;
 static const struct swap_policy *policy = &clock_policy;
-static unsigned readahead = RA_DEFAULT; /* the read-ahead window, in pages (1: off) */
+unsigned readahead = RA_DEFAULT;
 static bool started, lost_pending; /* lost_pending: some client is marked lost */
 static long self_ep = HANDLE_NONE; /* our endpoint (pager_announce) */
 static long events = HANDLE_NONE;  /* the event thread's notification */
 
-static inline unsigned long page_va(unsigned long vpn)
-{
-	return vpn * PAGE;
-}
-
-/* The page a resident frame holds (it has an entry: it was faulted in). */
-static inline struct vpage *frame_page(const struct frame *fr)
-{
-	return vp_find(&fr->owner->pages, fr->vpn);
-}
-
 /* ---- frames and clients ----------------------------------------------------- */
 
-/*
- * Accessed bits, read in runs. A policy asks frame by frame, and each
- * answer needs the page's bit read and cleared: a pg_ad_query, with the
- * TLB flush that clearing takes. So a question about page vpn reads the
- * bits of the run of resident, mapped pages of its client from vpn on (up
- * to AD_RUN, one call) and keeps the others' answers for when they are
- * asked: ad_seen[f] is what was read for frame f and not asked for yet,
- * ad_read_epoch[f] when. ad_epoch moves whenever a client may have run:
- * at every message we take and after every wait for the disk. A kept
- * answer of the same epoch is the bit as a read now would find it (no
- * client ran since, on one hart), so the policy sees exactly what reading
- * page by page would show (the replay tests check the faults against the
- * simulator's); an older one is ORed with a fresh read. Nothing read is
- * lost: a bit cleared in the page table lives on in ad_seen until asked.
- */
-#define AD_RUN 16
-static uint8_t ad_seen[SWAP_MAX_POOL];
-static unsigned long ad_read_epoch[SWAP_MAX_POOL];
-static unsigned long ad_epoch = 1;
-
-/* The vpage of page vpn of c if it is resident and mapped, else NULL. */
-static struct vpage *mapped_page(const struct client *c, unsigned long vpn)
-{
-	struct vpage *vp = vp_find(&c->pages, vpn);
-	return vp && vp->frame && (vp->flags & VP_MAPPED) ? vp : NULL;
-}
-
-/* Reads the bits of page vpn of c (in frame f, mapped) and of the mapped
- * pages after it, up to AD_RUN, into ad_seen. */
-static void ad_read_run(struct client *c, unsigned long vpn, unsigned f)
-{
-	unsigned char ad[AD_RUN];
-	unsigned frame_of[AD_RUN] = { f };
-	unsigned n = 1;
-	for (const struct vpage *vp; n < AD_RUN && vpn + n < c->hi / PAGE &&
-				     (vp = mapped_page(c, vpn + n)); n++)
-		frame_of[n] = vp->frame - 1u;
-	if (pg_ad_query(c->proc, page_va(vpn), n, ad) < 0)
-		return;
-	for (unsigned i = 0; i < n; i++) {
-		ad_seen[frame_of[i]] |= ad[i] & PAGE_ACCESSED;
-		ad_read_epoch[frame_of[i]] = ad_epoch;
-	}
-	st.ad_queries++;
-}
-
-static int frame_accessed(void *ctx, unsigned f)
-{
-	(void)ctx;
-	struct frame *fr = &frames[f];
-	struct client *c = fr->owner;
-	if (!c || c->dead)
-		return 0;
-	st.ad_asked++;
-	if (ad_read_epoch[f] != ad_epoch && (frame_page(fr)->flags & VP_MAPPED))
-		ad_read_run(c, fr->vpn, f);
-	int a = ad_seen[f];
-	ad_seen[f] = 0;
-	return a;
-}
-
-/* Block I/O on the swap device; clients may run while we wait. */
-static void disk_transfer(struct block_req *reqs, unsigned n)
+void disk_transfer(struct block_req *reqs, unsigned n)
 {
 	block_transfer(dev, reqs, n);
-	ad_epoch++;
+	ad_clients_ran();
 }
 
 /* Gives frame f back to the free list; its page is no longer resident. */
@@ -212,6 +119,7 @@ static struct client *client_of(unsigned long id)
 static void client_release(struct client *c)
 {
 	wb_drain(); /* no slot of c may be freed while a write to it is in flight */
+	ra_cancel(c); /* nor read */
 	for (unsigned long i = 0; i < c->pages.cap; i++) {
 		struct vp_chunk *ch = vp_chunk_at(&c->pages, i);
 		for (unsigned long k = 0; ch && k < VP_CHUNK_PAGES; k++) {
@@ -405,7 +313,7 @@ static bool write_behind(const unsigned *victim, const long *slot, unsigned nvic
 		vpn[r++] = fr->vpn;
 	}
 	bool started = wb_start(reqs, owner, serial, vpn, nreq);
-	ad_epoch++; /* it may have waited for a batch: clients may have run */
+	ad_clients_ran(); /* it may have waited for a batch */
 	return started;
 }
 
@@ -416,7 +324,7 @@ static bool write_behind(const unsigned *victim, const long *slot, unsigned nvic
  * dirty page that gets no swap slot stays resident (unmapped; its next
  * fault maps it again).
  */
-static unsigned reclaim(void)
+unsigned reclaim(void)
 {
 	struct block_req reqs[CLUSTER];
 	unsigned picked[CLUSTER], npicked = 0;
@@ -522,146 +430,21 @@ static long frame_get(void)
 
 /* ---- faults ------------------------------------------------------------------- */
 
-/* Makes frame f hold page vpn of c and tells the policy: clean and not
- * mapped (the caller maps it: a fault's answer, or map_ahead). */
-static void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f)
+void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f)
 {
 	frames[f].owner = c;
 	frames[f].vpn = vpn;
 	vp->frame = (uint16_t)(f + 1);
 	vp->flags = 0;
-	ad_seen[f] = 0; /* what was read was the frame's last page's */
-	ad_read_epoch[f] = 0;
+	ad_forget(f);
 	policy->page_added(f, page_key(c, vpn));
-}
-
-/* Fills frame_of[from .. want) with frames spare now or freed by one more
- * reclaim, for pages brought in ahead of a fault; returns how many of
- * frame_of are filled (from .. want: fewer when the pool runs dry). */
-static unsigned frames_ahead(unsigned *frame_of, unsigned from, unsigned want)
-{
-	unsigned n = from;
-	for (bool reclaimed = false; n < want; n++) {
-		long g = pool_spare();
-		if (g < 0 && !reclaimed) {
-			reclaimed = true;
-			reclaim();
-			g = pool_spare();
-		}
-		if (g < 0)
-			break;
-		frame_of[n] = (unsigned)g;
-	}
-	return n;
-}
-
-_Static_assert(RA_MAX <= MAP_RUN_MAX, "one pg_map_run maps a fault's pages ahead");
-
-/* Maps the frames frame_of[0..n) of pages vpn, vpn + 1, ... of c (page[],
- * installed unmapped) with rights, in one call and one TLB flush. A run
- * the kernel refuses (a page there mapped already) stays unmapped: each
- * page's own fault maps it. */
-static void map_ahead(struct client *c, unsigned long vpn, struct vpage *const *page,
-		      const unsigned *frame_of, unsigned n, unsigned long rights)
-{
-	long handles[RA_MAX];
-	for (unsigned i = 0; i < n; i++)
-		handles[i] = frames[frame_of[i]].handle;
-	if (n == 0 || pg_map_run(c->proc, handles, n, page_va(vpn), rights) < 0)
-		return;
-	for (unsigned i = 0; i < n; i++)
-		page[i]->flags |= VP_MAPPED | ((rights & RIGHT_WRITE) ? VP_RW : 0);
-}
-
-/* Whether the page before vpn is resident: the client looks sequential. */
-static bool follows_resident(const struct client *c, unsigned long vpn)
-{
-	const struct vpage *before = vpn > 0 ? vp_find(&c->pages, vpn - 1) : NULL;
-	return before && before->frame;
-}
-
-/*
- * Reads page vpn of c (vp) from its slot into frame f (taken, not yet the
- * page's), and with it read-ahead when the client looks sequential (the
- * page before this one is resident): the swapped pages after it, up to the
- * read-ahead window, into frames spare now or freed by one more reclaim,
- * all in one transfer (several requests in flight). Those come in mapped
- * read-only but untouched (accessed bits clear: the kernel maps pages a
- * pager puts into another space that way), so the policy sees whether they
- * are used, and the client does not fault on them. Returns the read's
- * status for vpn; a read-ahead page that fails just stays on the disk.
- */
-static long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f)
-{
-	struct block_req reqs[RA_MAX];
-	struct vpage *page[RA_MAX] = { vp };
-	unsigned frame_of[RA_MAX] = { f };
-	unsigned want = 1, n;
-	if (follows_resident(c, vpn))
-		while (want < readahead && vpn + want < c->hi / PAGE &&
-		       (page[want] = vp_find(&c->pages, vpn + want)) && !page[want]->frame &&
-		       page[want]->slot && !(page[want]->flags & VP_INFLIGHT))
-			want++;
-	n = frames_ahead(frame_of, 1, want);
-	for (unsigned i = 0; i < n; i++)
-		reqs[i] = (struct block_req){ .op = BLOCK_READ, .sector = (uint64_t)page[i]->slot * spp,
-					      .count = spp, .buf = frame_va(frame_of[i]),
-					      .buf_pa = frames[frame_of[i]].pa };
-	disk_transfer(reqs, n);
-	for (unsigned i = 1, start = 1; i <= n; i++) {
-		if (i < n && reqs[i].status >= 0) {
-			frame_install(c, vpn + i, page[i], frame_of[i]);
-			st.pageins++;
-			st.readahead++;
-			continue;
-		}
-		/* The run read before i (or the end): mapped in one call. */
-		map_ahead(c, vpn + start, &page[start], &frame_of[start], i - start, RIGHT_READ);
-		if (i < n)
-			pool_put(frame_of[i]); /* it stays on the disk */
-		start = i + 1;
-	}
-	return reqs[0].status;
-}
-
-/*
- * Zero fault-around: a first write to page vpn of c (nowhere: no frame, no
- * slot) that follows a resident page looks like a buffer being filled in
- * order. The pages after it that are nowhere too, up to the read-ahead
- * window and end_vpn (the region's end), get zeroed frames, spare or freed
- * by one more reclaim, mapped read-write now: the client writes on without
- * a fault per page. Their accessed bits start clear (the policy sees
- * whether they are used), and no fault tells us whether they are written,
- * so they are VP_ZEROFILL: dirty, but checked at eviction (reclaim) and
- * dropped without I/O while still all zero. Called before vpn's own frame
- * is installed, so a reclaim here cannot take it.
- */
-static void zero_ahead(struct client *c, unsigned long vpn, unsigned long end_vpn)
-{
-	struct vpage *page[RA_MAX];
-	unsigned frame_of[RA_MAX];
-	unsigned want = 0;
-	while (want + 1 < readahead && vpn + 1 + want < end_vpn) {
-		struct vpage *vp = vp_get(&c->pages, vpn + 1 + want);
-		if (!vp || vp->frame || vp->slot)
-			break;
-		page[want++] = vp;
-	}
-	unsigned n = frames_ahead(frame_of, 0, want);
-	for (unsigned i = 0; i < n; i++) {
-		memset(frame_va(frame_of[i]), 0, PAGE);
-		frame_install(c, vpn + 1 + i, page[i], frame_of[i]);
-		page[i]->flags |= VP_DIRTY | VP_ZEROFILL;
-		st.zeroahead++;
-	}
-	map_ahead(c, vpn + 1, page, frame_of, n, RIGHT_READ | RIGHT_WRITE);
 }
 
 static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply *r)
 {
 	(void)ctx;
 	st.faults++;
-	ad_epoch++; /* clients have run since the last message */
+	ad_clients_ran(); /* since the last message */
 	wb_poll();
 	kill_lost();
 	if (policy->fault)
@@ -681,6 +464,8 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	bool write = f->access == FAULT_WRITE;
 	unsigned long rights = RIGHT_READ | (write ? RIGHT_WRITE : 0);
 
+	if (vp->flags & VP_READING)
+		ra_land_fault(c, vpn); /* resident now, unless its read failed */
 	if (vp->frame) {
 		unsigned fi = vp->frame - 1u;
 		if (vp->flags & VP_MAPPED) {
@@ -705,7 +490,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 
 	if (vp->flags & VP_INFLIGHT) { /* wanted back before its write is done */
 		wb_drain();
-		ad_epoch++;
+		ad_clients_ran();
 	}
 	long fi = frame_get();
 	if (fi < 0)
@@ -833,12 +618,12 @@ static void print_summary(void)
 	pool_trim_stats(&trims, &given_back);
 	wb_stats(&behind, &waits);
 	printf("swapper: pool %u frames (%u free); swap %lu of %lu slots used (%lu bad); "
-	       "%lu page-ins (%lu read ahead), %lu page-outs, %lu faults, %lu clients killed, "
+	       "%lu page-ins (%lu read ahead, %lu behind the client, %lu waits), %lu page-outs, %lu faults, %lu clients killed, "
 	       "%lu released at exit; %lu trims gave back %lu frames; %lu pages zero-filled ahead "
 	       "(%lu dropped unwritten); %lu accessed bits asked, %lu read calls; "
 	       "%lu pages written behind (%lu waits for a batch)\n",
 	       pool_frames(), pool_nfree(), slots_used(), slots_total(), slots_bad(), st.pageins,
-	       st.readahead, st.pageouts, st.faults, st.kills, st.reaped, trims, given_back,
+	       st.readahead, st.ra_behind, st.ra_waits, st.pageouts, st.faults, st.kills, st.reaped, trims, given_back,
 	       st.zeroahead, st.zerodrops, st.ad_asked, st.ad_queries, behind, waits);
 }
 
@@ -882,7 +667,7 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	(void)ctx;
 	wb_drain(); /* counts and slots settled before any answer */
 	kill_lost();
-	ad_epoch++; /* clients may have run since the last message */
+	ad_clients_ran(); /* since the last message */
 	unsigned long label = MSG_LABEL(m->info);
 	long h = msg_handle(*m);
 	switch (label) {
@@ -957,6 +742,9 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 	case SWAP_AHEAD:
 		pager_reply_msg(r, label, st.readahead, st.zeroahead, st.zerodrops,
 				SWAP_AHEAD_W3(st.ad_asked, st.ad_queries));
+		return 0;
+	case SWAP_BEHIND:
+		pager_reply_msg(r, label, st.ra_behind, st.ra_waits, ra_reading(), 0);
 		return 0;
 	case SWAP_SWAPINFO:
 		pager_reply_msg(r, label, slots_used(), slots_total(), slots_bad(), st.kills);

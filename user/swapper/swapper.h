@@ -71,6 +71,9 @@
  *                 evicted still all zero (dropped, no I/O), w3 =
  *                 SWAP_AHEAD_W3(accessed bits the policy asked, pg_ad_query
  *                 calls that read them): the fault-around counters.
+ *   SWAP_BEHIND   reply w0 = pages read ahead behind the client (read
+ *                 while it ran, and used), w1 = faults that waited for
+ *                 such a read, w2 = pages being read ahead now.
  * An unknown label or bad arguments: a reply labelled PAGER_FAIL, w0 = the
  * error. Successful replies carry the request's label.
  */
@@ -94,6 +97,7 @@ enum swap_label {
 	SWAP_TRIM,
 	SWAP_REAP,
 	SWAP_AHEAD,
+	SWAP_BEHIND,
 };
 
 /* SWAP_START's w2: which part of the disk holds swap (the kernel command

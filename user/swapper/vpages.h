@@ -25,8 +25,11 @@
  * dropped without I/O.
  * VP_INFLIGHT: not resident, its write to slot still in flight (written
  * behind, writeback.h): the slot must not be read until it completes.
+ * VP_READING: not resident, being read ahead from its slot into a frame
+ * held for it (pagein.c): its fault waits for the read.
  * The other flags are meaningful while resident. */
-enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4, VP_ZEROFILL = 8, VP_INFLIGHT = 16 };
+enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4, VP_ZEROFILL = 8, VP_INFLIGHT = 16,
+       VP_READING = 32 };
 
 struct vpage {
 	uint32_t slot;  /* swap slot holding a valid copy, 0: none (slot 0 is the header) */
