@@ -5,6 +5,7 @@
 #include <pagoda/syscalls.h>
 #include <string.h>
 
+#include "user/swapper/pool.h"
 #include "user/swapper/swapper.h"
 
 enum batch_state { WB_IDLE, WB_BUSY, WB_FINISHING };
@@ -129,7 +130,7 @@ bool wb_start(const struct block_req *reqs, struct client *const *c, const uint6
 	}
 	struct wb_batch *b = &batches[k];
 	for (unsigned i = 0; i < n; i++) {
-		memcpy(bounce_va(k, i), reqs[i].buf, 4096);
+		page_copy(bounce_va(k, i), reqs[i].buf);
 		b->req[i] = reqs[i];
 		b->req[i].buf = bounce_va(k, i);
 		b->req[i].buf_pa = b->pa[i];
