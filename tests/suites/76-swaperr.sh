@@ -53,6 +53,22 @@ boot_test SWAPERR-002 "a swap read error kills the page's owner with a line; the
 	-e '^kill: process child \(pid [0-9]+\) thread [0-9]+: (load|store) page fault at 0x[0-9a-f]+, pc 0x[0-9a-f]+: the pager failed the fault \(-10\)$' \
 	-e '^PASS U-SWAP-011 ' -e 'pagoda: init exited with status 0'
 
+# Every write after the header fails (the header's flush moves blkdebug
+# to state 2, whose rule fails all writes), and swap has 64 slots: a page
+# written behind goes from slot to slot, each marked bad, until none is
+# left; its owner is killed before it can read the page back.
+{
+	printf '[set-state]\nstate = "1"\nevent = "flush_to_disk"\nnew_state = "2"\n\n'
+	printf '[inject-error]\nstate = "2"\nevent = "write_aio"\niotype = "write"\nerrno = "5"\n\n'
+} > "$BUILD/swaperr-nowrite.blkdebug"
+boot_test SWAPERR-004 "every swap write fails: the page with no good slot left kills its owner; the next client runs" \
+	-i -u -t 30 -m 128M -a "swaptest swapsmall swaperr-nowrite" \
+	-q "$(swaperr_disk "$BUILD/swaperr-nowrite.blkdebug")" \
+	-e '^swapper: virtio-blk@0x[0-9a-f]+: write of slot 64 failed \(input/output error\); marking it bad$' \
+	-e '^swapper: swap full after write errors: killing client [0-9]+ \(pid [0-9]+: [0-9]+ resident \+ 0 swapped pages\)$' \
+	-e '^swaptest: with every write failing: 64 of 64 slots bad, child status -[0-9]+ ' \
+	-e '^PASS U-SWAP-017 ' -e 'pagoda: init exited with status 0'
+
 # No disk errors; the swapper is killed under a faulting client.
 : > "$BUILD/swaperr-none.blkdebug"
 boot_test SWAPERR-003 "the swapper dies under a faulting client: the client is killed, init goes on" \

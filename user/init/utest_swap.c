@@ -282,11 +282,11 @@ int swaptest_run(void)
 			 swap_foreign);
 	} else if (trim && start_rc == 0) {
 		swaptrim_run();
+	} else if (start_rc == 0 && swaperr_run(swapper_proc)) {
+		/* swaperr-*: disk errors, a dying swapper (utest_swaperr.c) */
 	} else if (small && start_rc == 0) {
 		test_run("U-SWAP-006", "out of swap: the biggest client is killed with a line; no deadlock",
 			 swap_full);
-	} else if (start_rc == 0 && swaperr_run(swapper_proc)) {
-		/* swaperr-*: disk errors, a dying swapper (utest_swaperr.c) */
 	} else if (start_rc == 0) {
 		/* Warm-up: every frame and page table the tests need once,
 		 * so test_run_noleak sees only what they keep: the pool grown

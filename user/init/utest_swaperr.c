@@ -7,6 +7,9 @@
  *                  a child over 4x the pool still verifies exactly.
  *   swaperr-read   the disk fails reads of a sector: the child whose page
  *                  was there is killed with a line; the next one verifies.
+ *   swaperr-nowrite  (with swapsmall: 64 slots) every write after the
+ *                  header fails: slots go bad until none is left, and the
+ *                  client whose page then has nowhere to go is killed.
  *   swaperr-pager  the swapper is killed while a child faults on its
  *                  region: the child dies ("the pager went away" or "the
  *                  region's pager is gone"); init goes on; frames return.
@@ -77,6 +80,35 @@ static void swaperr_read(void)
 	TEST_CHECK_EQ(after.free, after.pool);
 }
 
+/* U-SWAP-017 (swaperr-nowrite, swapsmall): every write fails. A page
+ * written behind tries slot after slot, marking each bad, until none is
+ * left: it is lost, and its owner is killed with a line at the next
+ * message, before it can read the page back (never zeros for it). A
+ * client that fits in the pool is still served. */
+static void swaperr_no_good_slot(void)
+{
+	struct swapstats before, mid, after;
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	struct kid k;
+	long rc = kid_memtest_start(&k, (POOL_PAGES + 32) * PAGE, 0x3e770017UL, MEMTEST_SEQ);
+	long status = kid_end(&k, rc < 0);
+	TEST_CHECK_EQ(rc, 0);
+	TEST_CHECK_EQ(swap_stats(&mid), 0);
+	printf("swaptest: with every write failing: %lu of %lu slots bad, child status %ld (%s)\n",
+	       mid.bad, mid.total, status, status < 0 ? err_text(status) : "its mismatch count");
+	TEST_CHECK_EQ(status, -ERR_FAULT); /* killed at a fault, never a count */
+	TEST_CHECK_EQ(mid.kills, before.kills + 1);
+	TEST_CHECK_EQ(mid.bad, mid.total); /* every slot */
+	TEST_CHECK_EQ(mid.used, 0);
+	rc = kid_memtest_start(&k, POOL_PAGES / 2 * PAGE, 0x3e770117UL, MEMTEST_SEQ | MEMTEST_RANDOM);
+	status = kid_end(&k, rc < 0);
+	TEST_CHECK_EQ(rc, 0);
+	TEST_CHECK_EQ(status, 0);
+	TEST_CHECK_EQ(swap_stats(&after), 0);
+	TEST_CHECK_EQ(after.kills, mid.kills);
+	TEST_CHECK_EQ(after.free, after.pool);
+}
+
 /* U-SWAP-012 (swaperr-pager): the swapper dies under a faulting child. */
 static void swaperr_pager_dies(void)
 {
@@ -135,6 +167,9 @@ int swaperr_run(long swapper_proc)
 	else if (has_bootarg("swaperr-read"))
 		test_run("U-SWAP-011", "a swap read error kills the page's owner with a line; the next client verifies",
 			 swaperr_read);
+	else if (has_bootarg("swaperr-nowrite"))
+		test_run("U-SWAP-017", "every swap write fails: a page with no good slot left kills its owner; others go on",
+			 swaperr_no_good_slot);
 	else if (has_bootarg("swaperr-pager"))
 		test_run("U-SWAP-012", "the swapper dies under a faulting client: it is killed, init goes on, frames return",
 			 swaperr_pager_dies);

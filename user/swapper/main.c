@@ -277,6 +277,7 @@ static void written_behind(struct client *c, uint64_t serial, unsigned long vpn,
 	long s = write_retry(req, vp->slot);
 	if (s < 0) { /* the page is only in the bounce frame now: it is lost */
 		vp->slot = 0;
+		vp->flags = VP_LOST; /* never "nowhere": that would read as zeros */
 		c->lost = lost_pending = true; /* killed at the next message, not amid a reclaim */
 		return;
 	}
@@ -491,6 +492,9 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	if (vp->flags & VP_INFLIGHT) { /* wanted back before its write is done */
 		wb_drain();
 		ad_clients_ran();
+		kill_lost(); /* the write may have found no slot: then vp is VP_LOST */
+		if (c->dead)
+			return -ERR_NOENT;
 	}
 	long fi = frame_get();
 	if (fi < 0)

@@ -307,7 +307,7 @@ void zero_ahead(struct client *c, unsigned long vpn, unsigned long end_vpn)
 	unsigned want = 0;
 	while (want + 1 < readahead && vpn + 1 + want < end_vpn) {
 		struct vpage *vp = vp_get(&c->pages, vpn + 1 + want);
-		if (!vp || vp->frame || vp->slot)
+		if (!vp || vp->frame || vp->slot || vp->flags) /* not nowhere: lost, say */
 			break;
 		page[want++] = vp;
 	}

@@ -27,9 +27,12 @@
  * behind, writeback.h): the slot must not be read until it completes.
  * VP_READING: not resident, being read ahead from its slot into a frame
  * held for it (pagein.c): its fault waits for the read.
+ * VP_LOST: written behind, and the write found no good slot: the page is
+ * gone, and its owner is killed at the next message (kill_lost), never
+ * served zeros for it.
  * The other flags are meaningful while resident. */
 enum { VP_MAPPED = 1, VP_RW = 2, VP_DIRTY = 4, VP_ZEROFILL = 8, VP_INFLIGHT = 16,
-       VP_READING = 32 };
+       VP_READING = 32, VP_LOST = 64 };
 
 struct vpage {
 	uint32_t slot;  /* swap slot holding a valid copy, 0: none (slot 0 is the header) */
