@@ -85,6 +85,13 @@ static unsigned swapped_run(const struct client *c, unsigned long vpn, struct vp
 	return n;
 }
 
+/* The read of page vp's slot into pool frame f. */
+static struct block_req slot_read(const struct vpage *vp, unsigned f)
+{
+	return (struct block_req){ .op = BLOCK_READ, .sector = (uint64_t)vp->slot * spp,
+				   .count = spp, .buf = frame_va(f), .buf_pa = frames[f].pa };
+}
+
 /* Maps the frames frame_of[0..n) of pages vpn, vpn + 1, ... of c (page[],
  * installed unmapped) with rights, in one call and one TLB flush. A run
  * the kernel refuses (a page there mapped already) stays unmapped: each
@@ -106,19 +113,20 @@ static void map_ahead(struct client *c, unsigned long vpn, struct vpage *const *
  * reqs[] (done). Installs those read and maps them, in runs, except page
  * `keep` if it is one of them (installed if read, but left for the
  * fault's answer to map); a page whose read failed stays on the disk, its
- * frame free.
+ * frame free. Returns the pages installed other than keep.
  */
-static void land(struct client *c, unsigned long vpn, struct vpage *const *page,
+static unsigned land(struct client *c, unsigned long vpn, struct vpage *const *page,
 		 const unsigned *frame_of, const struct block_req *reqs, unsigned n,
 		 unsigned long keep)
 {
+	unsigned ahead = 0;
 	for (unsigned i = 0, start = 0; i <= n; i++) {
 		bool read = i < n && reqs[i].status >= 0;
 		if (read) {
 			frame_install(c, vpn + i, page[i], frame_of[i]);
 			st.pageins++;
 			if (vpn + i != keep) {
-				st.readahead++;
+				ahead++;
 				continue;
 			}
 		}
@@ -128,6 +136,8 @@ static void land(struct client *c, unsigned long vpn, struct vpage *const *page,
 			pool_put(frame_of[i]);
 		start = i + 1;
 	}
+	st.readahead += ahead;
+	return ahead;
 }
 
 /* An idle window, if one more of `want` pages may start for c: one per
@@ -161,9 +171,7 @@ static void ra_start(struct ra_window *w, struct client *c, unsigned long vpn,
 	for (unsigned i = 0; i < n; i++) {
 		w->page[i] = page[i];
 		w->frame_of[i] = frame_of[i];
-		w->req[i] = (struct block_req){ .op = BLOCK_READ, .sector = (uint64_t)page[i]->slot * spp,
-						.count = spp, .buf = frame_va(frame_of[i]),
-						.buf_pa = frames[frame_of[i]].pa };
+		w->req[i] = slot_read(page[i], frame_of[i]);
 	}
 	if (block_start(dev, w->req, n) < 0) {
 		for (unsigned i = 0; i < n; i++)
@@ -193,11 +201,6 @@ static unsigned ra_prepare(struct client *c, unsigned long vpn, struct vpage **p
  * VP_READING (the caller lands them or gives their frames back). */
 static void ra_finish(struct ra_window *w)
 {
-	for (unsigned i = 0; i < w->n; i++)
-		if (w->req[i].pending) {
-			st.ra_waits++;
-			break;
-		}
 	block_wait(dev, w->req, w->n);
 	ad_clients_ran();
 	for (unsigned i = 0; i < w->n; i++)
@@ -226,10 +229,13 @@ void ra_land_fault(struct client *c, unsigned long vpn)
 	unsigned n = 0;
 	if (vpn == w->vpn) /* in order: read on ahead, evicting while w's read ends */
 		n = ra_prepare(c, after, page, frame_of, &next, w);
-	ra_finish(w);
-	land(c, w->vpn, w->page, w->frame_of, w->req, w->n, vpn);
 	for (unsigned i = 0; i < w->n; i++)
-		st.ra_behind += w->req[i].status >= 0 && w->vpn + i != vpn;
+		if (w->req[i].pending) {
+			st.ra_waits++; /* the fault waits for the disk after all */
+			break;
+		}
+	ra_finish(w);
+	st.ra_behind += land(c, w->vpn, w->page, w->frame_of, w->req, w->n, vpn);
 	if (next)
 		ra_start(next, c, after, page, frame_of, n);
 }
@@ -273,9 +279,7 @@ long page_in(struct client *c, unsigned long vpn, struct vpage *vp, unsigned f)
 	unsigned want = in_order ? swapped_run(c, vpn, page, 1, readahead) : 1;
 	unsigned n = frames_ahead(frame_of, 1, want);
 	for (unsigned i = 0; i < n; i++)
-		reqs[i] = (struct block_req){ .op = BLOCK_READ, .sector = (uint64_t)page[i]->slot * spp,
-					      .count = spp, .buf = frame_va(frame_of[i]),
-					      .buf_pa = frames[frame_of[i]].pa };
+		reqs[i] = slot_read(page[i], frame_of[i]);
 	disk_transfer(reqs, n);
 	/* vpn itself is the caller's to install: land only what came after. */
 	land(c, vpn + 1, page + 1, frame_of + 1, reqs + 1, n - 1, vpn);

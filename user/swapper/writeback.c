@@ -3,7 +3,6 @@
 
 #include <pagoda/errno.h>
 #include <pagoda/syscalls.h>
-#include <string.h>
 
 #include "user/swapper/pool.h"
 #include "user/swapper/swapper.h"
