@@ -441,6 +441,23 @@ void frame_install(struct client *c, unsigned long vpn, struct vpage *vp, unsign
 	policy->page_added(f, page_key(c, vpn));
 }
 
+/* Answers a fault on page va (vp: resident, not mapped) by mapping its
+ * frame: read-write, and dirty from now on (its swap copy freed: it is
+ * about to go stale), if the fault writes or the page is dirty already;
+ * else read-only, so the page stays clean. */
+static void answer_map(struct vpage *vp, unsigned long va, bool write, struct pager_reply *r)
+{
+	unsigned long rights = RIGHT_READ;
+	if (write || (vp->flags & VP_DIRTY)) {
+		rights |= RIGHT_WRITE;
+		vp->flags |= VP_DIRTY | VP_RW;
+		slot_free(vp->slot);
+		vp->slot = 0;
+	}
+	vp->flags |= VP_MAPPED;
+	pager_reply_map(r, frames[vp->frame - 1u].handle, va, rights);
+}
+
 static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply *r)
 {
 	(void)ctx;
@@ -463,12 +480,10 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	if (!vp)
 		return -ERR_NOMEM;
 	bool write = f->access == FAULT_WRITE;
-	unsigned long rights = RIGHT_READ | (write ? RIGHT_WRITE : 0);
 
 	if (vp->flags & VP_READING)
 		ra_land_fault(c, vpn); /* resident now, unless its read failed */
 	if (vp->frame) {
-		unsigned fi = vp->frame - 1u;
 		if (vp->flags & VP_MAPPED) {
 			if (!write || (vp->flags & VP_RW)) {
 				pager_reply_retry(r); /* mapped already (a stale fault) */
@@ -478,14 +493,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 			pg_unmap(c->proc, f->page, PAGE);
 			vp->flags &= (uint8_t)~VP_MAPPED;
 		}
-		if (write || (vp->flags & VP_DIRTY)) {
-			rights = RIGHT_READ | RIGHT_WRITE;
-			vp->flags |= VP_DIRTY | VP_RW;
-			slot_free(vp->slot); /* the copy is about to go stale */
-			vp->slot = 0;
-		}
-		vp->flags |= VP_MAPPED;
-		pager_reply_map(r, frames[fi].handle, f->page, rights);
+		answer_map(vp, f->page, write, r);
 		return 0;
 	}
 
@@ -524,13 +532,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 		}
 	}
 	frame_install(c, vpn, vp, (unsigned)fi);
-	vp->flags = VP_MAPPED; /* by the answer below */
-	if (write) {
-		vp->flags |= VP_DIRTY | VP_RW;
-		slot_free(vp->slot);
-		vp->slot = 0;
-	}
-	pager_reply_map(r, frames[fi].handle, f->page, rights);
+	answer_map(vp, f->page, write, r);
 	return 0;
 }
 
