@@ -313,8 +313,12 @@ static bool write_behind(const unsigned *victim, const long *slot, unsigned nvic
 		serial[r] = fr->owner->serial;
 		vpn[r++] = fr->vpn;
 	}
+	unsigned long pages, waits_before, waits_after;
+	wb_stats(&pages, &waits_before);
 	bool started = wb_start(reqs, owner, serial, vpn, nreq);
-	ad_clients_ran(); /* it may have waited for a batch */
+	wb_stats(&pages, &waits_after);
+	if (waits_after != waits_before)
+		ad_clients_ran(); /* it waited for a batch: clients ran meanwhile */
 	return started;
 }
 
