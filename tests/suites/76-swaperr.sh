@@ -69,6 +69,17 @@ boot_test SWAPERR-004 "every swap write fails: the page with no good slot left k
 	-e '^swaptest: with every write failing: 64 of 64 slots bad, child status -[0-9]+ ' \
 	-e '^PASS U-SWAP-017 ' -e 'pagoda: init exited with status 0'
 
+# The same, with the swapper holding finished writes until it must wait
+# for them (SWAP_HOLD): the write errors surface at the client's fault on
+# a page still being written, and that fault kills it.
+boot_test SWAPERR-005 "every swap write fails, found at a fault on a page being written: the fault kills its owner" \
+	-i -u -t 30 -m 128M -a "swaptest swapsmall swaperr-nowrite swaperr-hold" \
+	-q "$(swaperr_disk "$BUILD/swaperr-nowrite.blkdebug")" \
+	-e '^swapper: swap full after write errors: killing client [0-9]+ \(pid [0-9]+: [0-9]+ resident \+ 0 swapped pages\)$' \
+	-e '^kill: process child \(pid [0-9]+\) thread [0-9]+: load page fault at 0x800000000, pc 0x[0-9a-f]+: the pager failed the fault \(-4\)$' \
+	-e '^swaptest: a lost page found at a fault: check -[0-9]+, child status -[0-9]+, 64 of 64 slots bad, 1 faults waited for a write$' \
+	-e '^PASS U-SWAP-019 ' -e 'pagoda: init exited with status 0'
+
 # No disk errors; the swapper is killed under a faulting client.
 : > "$BUILD/swaperr-none.blkdebug"
 boot_test SWAPERR-003 "the swapper dies under a faulting client: the client is killed, init goes on" \

@@ -138,7 +138,17 @@ int swap_stats(struct swapstats *s)
 	s->total = m.w[1];
 	s->bad = m.w[2];
 	s->kills = m.w[3];
+	m = ipc_call(swapper_ep, SWAP_BEHIND, 0, 0, 0, 0);
+	if (m.status < 0 || msg_label(m) != SWAP_BEHIND)
+		return -1;
+	s->write_waits = m.w[3];
 	return 0;
+}
+
+int swap_hold(int hold)
+{
+	struct pg_msg m = ipc_call(swapper_ep, SWAP_HOLD, hold != 0, 0, 0, 0);
+	return m.status < 0 || msg_label(m) != SWAP_HOLD ? -1 : 0;
 }
 
 static unsigned long next_id = 1;
@@ -246,6 +256,19 @@ long kid_memtest_start(struct kid *k, unsigned long size, unsigned long seed, un
 {
 	long rc = kid_start_paged(k);
 	return rc < 0 ? rc : kid_memtest(k, size, seed, how);
+}
+
+long kid_mem(struct kid *k)
+{
+	(void)k; /* its CHILD_HELLO is the call we answer (kid_start took it) */
+	return pg_reply(MSG_INFO(CMD_MEM, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
+}
+
+long kid_touch(struct kid *k, unsigned long pages, unsigned long how)
+{
+	struct pg_msg r = pg_call(k->ep, MSG_INFO(MEM_TOUCH, 4, 0), SWAPCLIENT_BASE, PAGE, pages,
+				  how, HANDLE_NONE);
+	return r.status < 0 ? r.status : (long)r.w[0];
 }
 
 long kid_end(struct kid *k, int kill)

@@ -43,10 +43,16 @@ struct swapstats {
 	unsigned long pageins, pageouts, faults;
 	unsigned long free, pool, cap; /* pool frames: free, had now, at most */
 	unsigned long used, total, bad, kills; /* swap slots */
+	unsigned long write_waits; /* faults on a page still being written behind */
 };
 
-/* Fills *s from SWAP_STATS and SWAP_SWAPINFO; 0, or -1 (zeroed) without swap. */
+/* Fills *s from SWAP_STATS, SWAP_SWAPINFO and SWAP_BEHIND; 0, or -1
+ * (zeroed) without swap. */
 int swap_stats(struct swapstats *s);
+
+/* SWAP_HOLD (a test hook, swapper.h): hold = 1: writes behind stay in
+ * flight until a wait needs them; 0: as usual. 0, or -1. */
+int swap_hold(int hold);
 
 /*
  * Spawns program `name` with the swapper as the pager of its stack, heap
@@ -82,6 +88,15 @@ long kid_memtest(struct kid *k, unsigned long size, unsigned long seed, unsigned
 /* kid_start_paged, then kid_memtest: a child running CMD_MEMTEST over
  * size bytes of its own heap. */
 long kid_memtest_start(struct kid *k, unsigned long size, unsigned long seed, unsigned long how);
+
+/* Tells a kid_start kid to serve memory requests (CMD_MEM): kid_touch. */
+long kid_mem(struct kid *k);
+
+/* MEM_TOUCH (how: MEM_TOUCH_WRITE, _CHECK, _READ) of one word in each of
+ * the first `pages` pages of a kid_mem kid: the child's answer (for a
+ * check, the pages holding a wrong word), or -ERR_* when the call failed
+ * (the kid was killed at one of those pages, say). */
+long kid_touch(struct kid *k, unsigned long pages, unsigned long how);
 
 /* Waits for the kid (destroying it first if kill), returns the swapper's
  * clients and the handles; returns its exit status. */

@@ -236,21 +236,52 @@ static void swap_exit_reading_ahead(void)
 		kid_end(&k, 1);
 		return;
 	}
-	pg_reply(MSG_INFO(CMD_MEM, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
-	struct pg_msg r = pg_call(k.ep, MSG_INFO(MEM_TOUCH, 4, 0), SWAPCLIENT_BASE, PAGE, pages,
-				  MEM_TOUCH_WRITE, HANDLE_NONE);
-	TEST_CHECK(r.status == 0 && r.w[0] == 0);
+	TEST_CHECK_EQ(kid_mem(&k), 0);
+	TEST_CHECK_EQ(kid_touch(&k, pages, MEM_TOUCH_WRITE), 0);
 	/* Page 0 alone, then page 1: in order, so 1 .. 16 now, 17 .. 32 behind. */
-	r = pg_call(k.ep, MSG_INFO(MEM_TOUCH, 4, 0), SWAPCLIENT_BASE, PAGE, 2, MEM_TOUCH_CHECK,
-		    HANDLE_NONE);
-	TEST_CHECK(r.status == 0 && r.w[0] == 0); /* no page with a wrong word */
+	TEST_CHECK_EQ(kid_touch(&k, 2, MEM_TOUCH_CHECK), 0); /* no page with a wrong word */
 	swap_behind(behind);
 	TEST_CHECK_EQ(behind[2], 16); /* one window in flight, as the child exits */
-	r = pg_call(k.ep, MSG_INFO(MEM_EXIT, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
+	pg_call(k.ep, MSG_INFO(MEM_EXIT, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
 	TEST_CHECK_EQ(kid_end(&k, 0), 0);
 	TEST_CHECK_EQ(swap_stats(&after), 0);
 	swap_behind(behind);
 	TEST_CHECK_EQ(behind[2], 0);            /* the read was waited for, its frames freed */
+	TEST_CHECK_EQ(after.used, before.used); /* slots back */
+	TEST_CHECK_EQ(after.free, after.pool);  /* frames back */
+}
+
+/* U-SWAP-018: a page wanted back while its write behind is still in
+ * flight. With SWAP_HOLD the swapper looks at finished writes only when
+ * it must wait for them, so the pages a child's writes evicted are still
+ * "being written" when it reads them back in order: such a fault waits
+ * for the writes in flight (write_waits), then reads the page from its
+ * slot (reading back evicts again: more writes, more such faults). Every
+ * page must hold what was written. */
+static void swap_fault_while_writing(void)
+{
+	const unsigned long pages = POOL_PAGES + 2 * SWAP_CLUSTER; /* a few batches, not 4 */
+	struct kid k;
+	struct swapstats before, after;
+	TEST_CHECK_EQ(swap_hold(1), 0);
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	long rc = kid_start(&k, pages * PAGE);
+	TEST_CHECK_EQ(rc, 0);
+	if (rc == 0 && (rc = kid_mem(&k)) == 0) {
+		TEST_CHECK_EQ(kid_touch(&k, pages, MEM_TOUCH_WRITE), 0);
+		/* No message to the swapper in between: it would take the writes in. */
+		TEST_CHECK_EQ(kid_touch(&k, pages, MEM_TOUCH_CHECK), 0); /* no wrong word */
+		pg_call(k.ep, MSG_INFO(MEM_EXIT, 1, 0), 0, 0, 0, 0, HANDLE_NONE);
+	}
+	TEST_CHECK_EQ(kid_end(&k, rc != 0), 0);
+	TEST_CHECK_EQ(swap_hold(0), 0);
+	TEST_CHECK_EQ(swap_stats(&after), 0);
+	printf("swaptest: with writes held in flight: %lu page-outs, %lu page-ins, %lu faults "
+	       "waited for a write\n", after.pageouts - before.pageouts, after.pageins - before.pageins,
+	       after.write_waits - before.write_waits);
+	TEST_CHECK(after.pageouts > before.pageouts);
+	TEST_CHECK(after.pageins > before.pageins); /* read back from the slots written */
+	TEST_CHECK(after.write_waits > before.write_waits);
 	TEST_CHECK_EQ(after.used, before.used); /* slots back */
 	TEST_CHECK_EQ(after.free, after.pool);  /* frames back */
 }
@@ -310,6 +341,9 @@ int swaptest_run(void)
 			test_run_noleak("U-SWAP-016",
 					"a client that exits while pages are read ahead behind it: frames, slots back",
 					swap_exit_reading_ahead);
+			test_run_noleak("U-SWAP-018",
+					"a page faulted while its write is in flight: the fault waits for it, the page is exact",
+					swap_fault_while_writing);
 		}
 	} else {
 		test_run("U-SWAP-001", "the swapper starts on the disk", swap_started);

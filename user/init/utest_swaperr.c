@@ -10,6 +10,9 @@
  *   swaperr-nowrite  (with swapsmall: 64 slots) every write after the
  *                  header fails: slots go bad until none is left, and the
  *                  client whose page then has nowhere to go is killed.
+ *                  With swaperr-hold too (SWAP_HOLD), the failed writes
+ *                  are found only when the client faults on one of
+ *                  those pages: it is killed at that fault.
  *   swaperr-pager  the swapper is killed while a child faults on its
  *                  region: the child dies ("the pager went away" or "the
  *                  region's pager is gone"); init goes on; frames return.
@@ -109,6 +112,38 @@ static void swaperr_no_good_slot(void)
 	TEST_CHECK_EQ(after.free, after.pool);
 }
 
+/* U-SWAP-019 (swaperr-nowrite, swaperr-hold, swapsmall): every write
+ * fails, and the swapper looks at finished writes only when it must wait
+ * for them (SWAP_HOLD). A child writes a little more than the pool, then
+ * reads it back: its first fault on an evicted page waits for the writes
+ * in flight, which find no good slot; the page is lost, and the fault
+ * kills its owner there and then, never answering it with zeros. */
+static void swaperr_lost_at_fault(void)
+{
+	const unsigned long pages = POOL_PAGES + SWAP_CLUSTER; /* one or two batches */
+	struct swapstats before, after;
+	struct kid k;
+	TEST_CHECK_EQ(swap_hold(1), 0);
+	TEST_CHECK_EQ(swap_stats(&before), 0);
+	long rc = kid_start(&k, pages * PAGE), check = -1;
+	if (rc == 0 && (rc = kid_mem(&k)) == 0 && (rc = kid_touch(&k, pages, MEM_TOUCH_WRITE)) == 0)
+		check = kid_touch(&k, pages, MEM_TOUCH_CHECK); /* no message to the swapper before */
+	long status = kid_end(&k, rc != 0);
+	TEST_CHECK_EQ(swap_hold(0), 0);
+	TEST_CHECK_EQ(swap_stats(&after), 0);
+	printf("swaptest: a lost page found at a fault: check %ld, child status %ld, %lu of %lu "
+	       "slots bad, %lu faults waited for a write\n", check, status, after.bad, after.total,
+	       after.write_waits - before.write_waits);
+	TEST_CHECK_EQ(rc, 0);                 /* the writes went out (held) */
+	TEST_CHECK(check < 0);                /* the reading child died at a fault */
+	TEST_CHECK_EQ(status, -ERR_FAULT);    /* killed at a fault, never a mismatch count */
+	TEST_CHECK_EQ(after.write_waits, before.write_waits + 1); /* that fault */
+	TEST_CHECK_EQ(after.kills, before.kills + 1);
+	TEST_CHECK_EQ(after.bad, after.total); /* every slot tried */
+	TEST_CHECK_EQ(after.used, 0);
+	TEST_CHECK_EQ(after.free, after.pool);
+}
+
 /* U-SWAP-012 (swaperr-pager): the swapper dies under a faulting child. */
 static void swaperr_pager_dies(void)
 {
@@ -167,6 +202,9 @@ int swaperr_run(long swapper_proc)
 	else if (has_bootarg("swaperr-read"))
 		test_run("U-SWAP-011", "a swap read error kills the page's owner with a line; the next client verifies",
 			 swaperr_read);
+	else if (has_bootarg("swaperr-nowrite") && has_bootarg("swaperr-hold"))
+		test_run("U-SWAP-019", "every swap write fails, found at a fault on a page being written: its owner is killed there",
+			 swaperr_lost_at_fault);
 	else if (has_bootarg("swaperr-nowrite"))
 		test_run("U-SWAP-017", "every swap write fails: a page with no good slot left kills its owner; others go on",
 			 swaperr_no_good_slot);

@@ -40,6 +40,7 @@ struct swap_counts {
 	unsigned long zeroahead; /* zeroed pages mapped ahead of sequential first writes */
 	unsigned long zerodrops; /* of those, evicted still all zero: no I/O */
 	unsigned long ad_asked, ad_queries; /* accessed bits the policy asked; pg_ad_query calls */
+	unsigned long write_waits; /* faults on a page still being written (they drained) */
 };
 
 extern struct swap_counts st;

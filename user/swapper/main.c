@@ -502,6 +502,7 @@ static int swap_fault(void *ctx, const struct pager_fault *f, struct pager_reply
 	}
 
 	if (vp->flags & VP_INFLIGHT) { /* wanted back before its write is done */
+		st.write_waits++;
 		wb_drain();
 		ad_clients_ran();
 		kill_lost(); /* the write may have found no slot: then vp is VP_LOST */
@@ -631,10 +632,10 @@ static void print_summary(void)
 	       "%lu page-ins (%lu read ahead, %lu behind the client, %lu waits), %lu page-outs, %lu faults, %lu clients killed, "
 	       "%lu released at exit; %lu trims gave back %lu frames; %lu pages zero-filled ahead "
 	       "(%lu dropped unwritten); %lu accessed bits asked, %lu read calls; "
-	       "%lu pages written behind (%lu waits for a batch)\n",
+	       "%lu pages written behind (%lu waits for a batch, %lu faults on a page being written)\n",
 	       pool_frames(), pool_nfree(), slots_used(), slots_total(), slots_bad(), st.pageins,
 	       st.readahead, st.ra_behind, st.ra_waits, st.pageouts, st.faults, st.kills, st.reaped, trims, given_back,
-	       st.zeroahead, st.zerodrops, st.ad_asked, st.ad_queries, behind, waits);
+	       st.zeroahead, st.zerodrops, st.ad_asked, st.ad_queries, behind, waits, st.write_waits);
 }
 
 /* SWAP_DISKBENCH (swapper.h): times sequential writes, then reads, of up
@@ -754,8 +755,11 @@ static int swap_control(void *ctx, const struct pg_msg *m, struct pager_reply *r
 				SWAP_AHEAD_W3(st.ad_asked, st.ad_queries));
 		return 0;
 	case SWAP_BEHIND:
-		pager_reply_msg(r, label, st.ra_behind, st.ra_waits, ra_reading(), 0);
+		pager_reply_msg(r, label, st.ra_behind, st.ra_waits, ra_reading(), st.write_waits);
 		return 0;
+	case SWAP_HOLD:
+		wb_hold(m->w[0] != 0);
+		break;
 	case SWAP_SWAPINFO:
 		pager_reply_msg(r, label, slots_used(), slots_total(), slots_bad(), st.kills);
 		return 0;

@@ -73,7 +73,14 @@
  *                 calls that read them): the fault-around counters.
  *   SWAP_BEHIND   reply w0 = pages read ahead behind the client (read
  *                 while it ran, and used), w1 = faults that waited for
- *                 such a read, w2 = pages being read ahead now.
+ *                 such a read, w2 = pages being read ahead now, w3 =
+ *                 faults on a page whose write behind was still in flight
+ *                 (they waited for the writes).
+ *   SWAP_HOLD     a test hook: w0 = 1: completed writes behind are taken in
+ *                 only when a wait needs them (a fault on a page being
+ *                 written, every batch busy, a control message), never by
+ *                 polling, so a page evicted lately is still in flight at its
+ *                 next fault whatever the device's speed; w0 = 0: as usual.
  * An unknown label or bad arguments: a reply labelled PAGER_FAIL, w0 = the
  * error. Successful replies carry the request's label.
  */
@@ -98,6 +105,7 @@ enum swap_label {
 	SWAP_REAP,
 	SWAP_AHEAD,
 	SWAP_BEHIND,
+	SWAP_HOLD,
 };
 
 /* SWAP_START's w2: which part of the disk holds swap (the kernel command

@@ -23,7 +23,7 @@ struct wb_batch {
 static struct wb_batch batches[WB_BATCHES];
 static struct block_dev *wb_dev;
 static wb_done_fn *wb_done;
-static bool wb_on;
+static bool wb_on, wb_held;
 static unsigned long wb_seq, wb_pages, wb_waits;
 
 static inline void *bounce_va(unsigned b, unsigned i)
@@ -96,7 +96,7 @@ static void wait_for(struct wb_batch *b)
 
 void wb_poll(void)
 {
-	if (!wb_on)
+	if (!wb_on || wb_held)
 		return;
 	block_poll(wb_dev, false);
 	take_in();
@@ -108,6 +108,11 @@ void wb_drain(void)
 		return;
 	for (struct wb_batch *b; (b = oldest_busy());)
 		wait_for(b);
+}
+
+void wb_hold(bool hold)
+{
+	wb_held = hold;
 }
 
 bool wb_start(const struct block_req *reqs, struct client *const *c, const uint64_t *serial,

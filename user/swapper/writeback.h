@@ -53,6 +53,15 @@ void wb_poll(void);
 /* Waits for every batch in flight and takes them in. */
 void wb_drain(void);
 
+/*
+ * A test hook (SWAP_HOLD): while held, wb_poll takes nothing in, so a
+ * batch stays in flight, as far as the swapper knows, until a wait needs
+ * it (wb_start finding every batch busy, or wb_drain): a page evicted
+ * lately is still being written at its next fault, however fast the
+ * device. What the device did is not changed, only when it is looked at.
+ */
+void wb_hold(bool hold);
+
 /* Pages written behind, and the waits for a free batch. */
 void wb_stats(unsigned long *pages, unsigned long *waits);
 
