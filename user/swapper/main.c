@@ -313,12 +313,10 @@ static bool write_behind(const unsigned *victim, const long *slot, unsigned nvic
 		serial[r] = fr->owner->serial;
 		vpn[r++] = fr->vpn;
 	}
-	unsigned long pages, waits_before, waits_after;
-	wb_stats(&pages, &waits_before);
-	bool started = wb_start(reqs, owner, serial, vpn, nreq);
-	wb_stats(&pages, &waits_after);
-	if (waits_after != waits_before)
-		ad_clients_ran(); /* it waited for a batch: clients ran meanwhile */
+	bool waited = false;
+	bool started = wb_start(reqs, owner, serial, vpn, nreq, &waited);
+	if (waited)
+		ad_clients_ran(); /* clients may have run meanwhile */
 	return started;
 }
 

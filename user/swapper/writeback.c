@@ -96,10 +96,11 @@ static void wait_for(struct wb_batch *b)
 
 void wb_poll(void)
 {
-	if (!wb_on || wb_held)
+	if (!wb_on)
 		return;
 	block_poll(wb_dev, false);
-	take_in();
+	if (!wb_held)
+		take_in();
 }
 
 void wb_drain(void)
@@ -116,7 +117,7 @@ void wb_hold(bool hold)
 }
 
 bool wb_start(const struct block_req *reqs, struct client *const *c, const uint64_t *serial,
-	      const unsigned long *vpn, unsigned n)
+	      const unsigned long *vpn, unsigned n, bool *waited)
 {
 	if (!wb_on || n == 0 || n > SWAP_CLUSTER)
 		return false;
@@ -129,6 +130,7 @@ bool wb_start(const struct block_req *reqs, struct client *const *c, const uint6
 		if (!old)
 			return false; /* all FINISHING: a nested call; write in place */
 		wb_waits++;
+		*waited = true;
 		wait_for(old);
 		k = (unsigned)(old - batches);
 	}

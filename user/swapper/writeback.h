@@ -39,13 +39,14 @@ long wb_init(struct block_dev *dev, wb_done_fn *done);
  * Copies the pages of the n write requests reqs[i] (buffers in pool
  * frames; n <= SWAP_CLUSTER) into a bounce batch and starts them from
  * there; page i is c[i]'s (serial[i]) page vpn[i]. Waits for the oldest
- * batch first if all are busy. Returns true when the writes are started
+ * batch first if all are busy, and then sets *waited (clients may have
+ * run meanwhile; untouched otherwise). Returns true when the writes are started
  * (the pool frames may be reused at once), false when write-behind is off
  * or the device cannot take them now: the caller then writes reqs itself
  * and waits.
  */
 bool wb_start(const struct block_req *reqs, struct client *const *c, const uint64_t *serial,
-	      const unsigned long *vpn, unsigned n);
+	      const unsigned long *vpn, unsigned n, bool *waited);
 
 /* Takes in completed batches without waiting (calls done for their pages). */
 void wb_poll(void);
@@ -54,7 +55,7 @@ void wb_poll(void);
 void wb_drain(void);
 
 /*
- * A test hook (SWAP_HOLD): while held, wb_poll takes nothing in, so a
+ * A test hook (SWAP_HOLD): while held, wb_poll takes no batch in, so a
  * batch stays in flight, as far as the swapper knows, until a wait needs
  * it (wb_start finding every batch busy, or wb_drain): a page evicted
  * lately is still being written at its next fault, however fast the
