@@ -95,92 +95,109 @@ static bool user_range(vaddr_t va, size_t size)
 	return size > 0 && va < USER_TOP && size <= USER_TOP - va;
 }
 
-static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
-		      unsigned extra_prot, bool flush);
-
 long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
 {
-	return map_frame(as, frame, va, rights, 0, true);
+	return aspace_map_run(as, &frame, 1, va, rights, false);
 }
 
 long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
 {
-	return map_frame(as, frame, va, rights, PT_SOFT_AD, true);
+	return aspace_map_run(as, &frame, 1, va, rights, true);
 }
 
-long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
-		    uint32_t rights, bool untouched)
+/* The arguments of a run at va: each frame's place, alignment and rights.
+ * Its length in *size. Changes nothing. */
+static long check_run(struct frame_obj *const *frames, size_t count, vaddr_t va, uint32_t rights,
+		      size_t *size)
 {
-	vaddr_t at = va;
-	for (size_t i = 0; i < count; i++) {
-		long rc = map_frame(as, frames[i], at, rights, untouched ? PT_SOFT_AD : 0, false);
-		if (rc < 0) {
-			/* All or none: [va, at) holds only what this call mapped
-			 * (each map refuses a page already mapped), so taking it
-			 * down again restores the space and the frames' counts. */
-			if (at > va && aspace_unmap(as, va, at - va) < 0)
-				panic("aspace_map_run: cannot undo the run at 0x%lx", (unsigned long)va);
-			return rc;
-		}
-		at += frames[i]->size;
-	}
-	flush_changed(as, va, at - va);
-	return 0;
-}
-
-static long map_frame(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
-		      unsigned extra_prot, bool flush)
-{
+	if (count == 0 || count > MAP_RUN_MAX)
+		return -ERR_RANGE;
 	if (!IS_ALIGNED(va, PAGE_SIZE))
 		return -ERR_ALIGN;
-	if (!user_range(va, frame->size))
-		return -ERR_RANGE;
+	vaddr_t at = va;
+	for (size_t i = 0; i < count; i++) {
+		if (!user_range(at, frames[i]->size))
+			return -ERR_RANGE;
+		at += frames[i]->size; /* below USER_TOP: no overflow */
+	}
 	if ((rights & RIGHT_WRITE) && (rights & RIGHT_EXEC))
 		return -ERR_PERM;
 	if (!(rights & (RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)))
 		return -ERR_INVAL;
-	/* Overlap with an existing mapping is found by pt_map's own check of
-	 * the page table (-ERR_EXIST): every mapping has its PTEs there. */
+	*size = at - va;
+	return 0;
+}
 
-	/*
-	 * Charge first, for the record and for the most page tables the
-	 * mapping could need (one level-1 table per GiB it touches, one
-	 * level-0 table per 2 MiB); what pt_map does not use is refunded.
-	 * If the charge fails nothing has changed.
-	 */
-	size_t span_giga = (ALIGN_UP(va + frame->size, GiB(1)) - ALIGN_DOWN(va, GiB(1))) / GiB(1);
-	size_t span_mega = (ALIGN_UP(va + frame->size, MiB(2)) - ALIGN_DOWN(va, MiB(2))) / MiB(2);
-	size_t table_budget = (span_giga + span_mega) * PAGE_SIZE;
-	size_t record_charge = kmem_charge_size(sizeof(struct mapping));
-	if (quota_charge(as->owner, record_charge + table_budget) < 0)
+/*
+ * The most page-table bytes a run over [va, va + size) can need: one
+ * level-1 table per GiB it touches, one level-0 table per 2 MiB.
+ */
+static size_t table_budget(vaddr_t va, size_t size)
+{
+	size_t giga = (ALIGN_UP(va + size, GiB(1)) - ALIGN_DOWN(va, GiB(1))) / GiB(1);
+	size_t mega = (ALIGN_UP(va + size, MiB(2)) - ALIGN_DOWN(va, MiB(2))) / MiB(2);
+	return (giga + mega) * PAGE_SIZE;
+}
+
+/*
+ * Checking, then doing (seL4's decode and perform):
+ *
+ *   check    check_run: alignment, place and rights of every frame
+ *   reserve  the quota for the records and the most page tables the span
+ *            can need (table_budget; what is not used is refunded), the
+ *            records, and pt_prepare of every frame: each page is
+ *            unmapped and each table its leaf needs exists
+ *   perform  pt_install, link the records, take the frame references,
+ *            one flush for the run
+ *
+ * A failure in the first two returns with nothing mapped and every charge
+ * but the tables made given back (tables stay with the space and its
+ * charge, as pt_prepare's do). The third cannot fail.
+ */
+long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
+		    uint32_t rights, bool untouched)
+{
+	size_t size;
+	long err = check_run(frames, count, va, rights, &size);
+	if (err)
+		return err;
+
+	size_t budget = table_budget(va, size);
+	size_t record_charge = count * kmem_charge_size(sizeof(struct mapping));
+	if (quota_charge(as->owner, record_charge + budget) < 0)
 		return -ERR_NOMEM;
-	struct mapping *rec = kmem_alloc(sizeof *rec);
-	if (!rec) {
-		quota_refund(as->owner, record_charge + table_budget);
-		return -ERR_NOMEM;
-	}
+	struct mapping *rec[MAP_RUN_MAX];
+	size_t made = 0;
+	while (made < count && (rec[made] = kmem_alloc(sizeof(struct mapping))))
+		made++;
+	unsigned prot = pt_prot_from_rights(rights) | (untouched ? PT_SOFT_AD : 0);
 	size_t free_before = frame_free_count();
-	int rc = pt_map(as->root, va, frame->pa, frame->size, pt_prot_from_rights(rights) | extra_prot,
-			true);
+	vaddr_t at = va;
+	for (size_t i = 0; made == count && !err && i < count; at += frames[i++]->size)
+		err = pt_prepare(as->root, at, frames[i]->pa, frames[i]->size, prot, true);
 	size_t tables = (free_before - frame_free_count()) * PAGE_SIZE;
-	if (tables > table_budget)
-		panic("aspace_map: %zu bytes of page tables, budget %zu", tables, table_budget);
-	/* Tables made stay with the space (and its charge) even if pt_map failed. */
-	quota_refund(as->owner, table_budget - tables);
-	if (rc < 0) {
+	if (tables > budget)
+		panic("aspace_map_run: %zu bytes of page tables, budget %zu", tables, budget);
+	quota_refund(as->owner, budget - tables);
+	if (made < count || err) {
+		for (size_t i = 0; i < made; i++)
+			kmem_free(rec[i]);
 		quota_refund(as->owner, record_charge);
-		kmem_free(rec);
-		return rc;
+		return made < count ? -ERR_NOMEM : err;
 	}
-	*rec = (struct mapping){ .as = as, .frame = frame, .va = va, .rights = rights,
-				 .next_in_as = as->maps, .next_in_frame = frame->maps };
-	as->maps = rec;
-	frame->maps = rec;
-	kobj_get(&frame->obj);
+
+	at = va;
+	for (size_t i = 0; i < count; at += frames[i++]->size) {
+		pt_install(as->root, at, frames[i]->pa, frames[i]->size, prot, true);
+		*rec[i] = (struct mapping){ .as = as, .frame = frames[i], .va = at, .rights = rights,
+					    .next_in_as = as->maps, .next_in_frame = frames[i]->maps };
+		as->maps = rec[i];
+		frames[i]->maps = rec[i];
+		kobj_get(&frames[i]->obj);
+	}
 	/* A hart may have cached the old invalid entries (the privileged spec
-	 * allows it; QEMU does not): drop them (a run's caller does, once). */
-	if (flush)
-		flush_changed(as, va, frame->size);
+	 * allows it; QEMU does not): drop them. */
+	flush_changed(as, va, size);
 	return 0;
 }
 

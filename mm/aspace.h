@@ -52,10 +52,12 @@ long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t
 long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights);
 
 /*
- * Maps count frames one after another from va (each as aspace_map, or
- * untouched as aspace_map_untouched), with one TLB flush for the run: all
- * of them, or on an error none (the ones mapped are taken down again) and
- * that error. Takes a reference to each frame mapped.
+ * Maps count frames (1..MAP_RUN_MAX, else -ERR_RANGE) one after another
+ * from va (each as aspace_map, or untouched as aspace_map_untouched), with
+ * one TLB flush for the run. Like aspace_map it checks every frame and
+ * reserves everything (quota, records, page tables) before it maps any, so
+ * on an error nothing is mapped and the space is as it was (but for empty
+ * page tables made, which stay with it). Takes a reference to each frame.
  */
 long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
 		    uint32_t rights, bool untouched);

@@ -92,13 +92,11 @@ static int check_map_args(vaddr_t va, paddr_t pa, size_t size, unsigned prot)
 	return 0;
 }
 
-int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large)
+int pt_prepare(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large)
 {
 	int err = check_map_args(va, pa, size, prot);
 	if (err)
 		return err;
-
-	/* Check: the range is free, and every table the leaves need exists. */
 	for (size_t off = 0; off < size;) {
 		unsigned level = best_level(va + off, pa + off, size - off, allow_large);
 		pte_t *entry = walk(root, va + off, level, true, &err);
@@ -108,17 +106,29 @@ int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, boo
 			return -ERR_EXIST;
 		off += PT_LEVEL_SIZE(level);
 	}
+	return 0;
+}
 
-	/* Do: write the leaves. Every walk below succeeds without allocating. */
+void pt_install(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large)
+{
 	pte_t bits = pt_prot_bits(prot);
 	for (size_t off = 0; off < size;) {
 		unsigned level = best_level(va + off, pa + off, size - off, allow_large);
+		int err = 0;
 		pte_t *entry = walk(root, va + off, level, false, &err);
-		if (!entry)
-			panic("pt_map: table for 0x%lx vanished between check and map", va + off);
+		if (!entry || (*entry & PTE_V))
+			panic("pt_install: 0x%lx was not prepared", va + off);
 		*entry = pte_make(pa + off, bits);
 		off += PT_LEVEL_SIZE(level);
 	}
+}
+
+int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large)
+{
+	int err = pt_prepare(root, va, pa, size, prot, allow_large);
+	if (err)
+		return err;
+	pt_install(root, va, pa, size, prot, allow_large);
 	return 0;
 }
 

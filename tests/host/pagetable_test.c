@@ -173,6 +173,37 @@ static void accessed_dirty(void)
 	CHECK_EQ(pt_accessed_dirty(root, 0x6000, true), 0); /* unmapped */
 }
 
+/* The two halves of pt_map, as aspace_map_run uses them: prepare every
+ * range of a run, then install each; prepare writes no leaf. */
+static void prepare_then_install(void)
+{
+	setup();
+	size_t free0 = frame_free_count();
+	/* Two ranges in different 2 MiB regions, one of them a megapage. */
+	CHECK_EQ(pt_prepare(root, 0x1ff000, RAM_BASE, 0x1000, PT_READ | PT_USER, true), 0);
+	CHECK_EQ(pt_prepare(root, 0x200000, RAM_BASE + 0x200000, 0x200000, PT_READ | PT_USER, true), 0);
+	CHECK_EQ(frame_free_count(), free0 - 2); /* a level-1 and one level-0 table */
+	CHECK_EQ(pt_translate(root, 0x1ff000), PADDR_NONE); /* no leaf yet */
+	CHECK_EQ(pt_translate(root, 0x200000), PADDR_NONE);
+	/* Preparing again is still accepted: nothing is mapped there. */
+	CHECK_EQ(pt_prepare(root, 0x1ff000, RAM_BASE, 0x1000, PT_READ | PT_USER, true), 0);
+	pt_install(root, 0x1ff000, RAM_BASE, 0x1000, PT_READ | PT_USER, true);
+	pt_install(root, 0x200000, RAM_BASE + 0x200000, 0x200000, PT_READ | PT_USER, true);
+	CHECK_EQ(frame_free_count(), free0 - 2); /* installing allocates nothing */
+	unsigned level;
+	CHECK(pt_lookup(root, 0x1ff000, &level) && level == 0);
+	CHECK(pt_lookup(root, 0x300000, &level) && level == 1);
+	CHECK_EQ(pt_translate(root, 0x3fffff), RAM_BASE + 0x3fffff);
+	/* Now taken: prepare refuses, and bad arguments are refused as by pt_map. */
+	CHECK_EQ(pt_prepare(root, 0x1ff000, RAM_BASE, 0x1000, PT_READ, true), -ERR_EXIST);
+	CHECK_EQ(pt_prepare(root, 0x1ff001, RAM_BASE, 0x1000, PT_READ, true), -ERR_ALIGN);
+	/* Out of table frames: prepare fails and writes no leaf. */
+	while (frame_alloc() != PADDR_NONE)
+		;
+	CHECK_EQ(pt_prepare(root, 0x40000000, RAM_BASE, 0x1000, PT_READ, false), -ERR_NOMEM);
+	CHECK_EQ(pt_translate(root, 0x40000000), PADDR_NONE);
+}
+
 int main(void)
 {
 	run_test("PT-001", "map 4 KiB pages and translate them back", map_and_translate);
@@ -185,6 +216,7 @@ int main(void)
 	run_test("PT-008", "Sv39 canonical addresses and root indexes", canonical);
 	run_test("PT-009", "rights change keeps frame and A/D; a large leaf changes whole", change_prot);
 	run_test("PT-010", "A/D state read and cleared; the software path sets it again", accessed_dirty);
+	run_test("PT-011", "prepare makes tables and writes no leaf; install then cannot fail", prepare_then_install);
 	free(fake_phys_mem);
 	return test_summary();
 }

@@ -384,7 +384,7 @@ int utest_run(void)
 		 map_into_another_space);
 	test_run("U-MEM-004", "a page mapped into another space starts untouched; use sets A, then D",
 		 map_into_another_space_untouched);
-	test_run("U-MEM-005", "map_run maps a run of frames, all or none; bad handle, taken page, bad args change nothing",
+	test_run("U-MEM-005", "map_run maps a run of frames, all or none; bad handle, taken page, bad args change nothing, quota included",
 		 map_run_all_or_none);
 	test_run("U-MEM-006", "changes to a space not running flush nothing until it runs, then its ASID once",
 		 lazy_tlb_flush);

@@ -164,7 +164,8 @@ void map_into_another_space_untouched(void)
 
 /* U-MEM-005: map_run maps a run of frames in one call, all or none: a bad
  * handle, a page of the run already mapped, a bad count, rights, address
- * or array leave the space as it was; what the frames hold stays theirs. */
+ * or array leave the space and the quota as they were; what the frames
+ * hold stays theirs. */
 void map_run_all_or_none(void)
 {
 	const unsigned long va = 0x2200000000UL; /* its tables: U-MEM-003's */
@@ -184,10 +185,14 @@ void map_run_all_or_none(void)
 	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, with_bad, 4, va, rw), -ERR_BADHANDLE);
 	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4 * 4096), 0); /* nothing was mapped */
 
-	/* The third page of the run is taken: the two before it come down again. */
+	/* The third page of the run is taken: the two before it are never
+	 * mapped, and what was reserved for the run (its records, the most
+	 * tables it could need) is given back to the quota. */
 	TEST_CHECK_EQ(pg_map(HANDLE_SELF, f[2], va + 2 * 4096, rw), 0);
+	long quota_before = pg_sysinfo(SYSINFO_QUOTA_LEFT);
 	long three[3] = { f[0], f[1], f[3] };
 	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, three, 3, va, rw), -ERR_EXIST);
+	TEST_CHECK_EQ(pg_sysinfo(SYSINFO_QUOTA_LEFT), quota_before);
 	TEST_CHECK_EQ(pg_unmap(HANDLE_SELF, va, 4 * 4096), 1); /* f[2]'s alone */
 
 	TEST_CHECK_EQ(pg_map_run(HANDLE_SELF, f, 0, va, rw), -ERR_RANGE);

@@ -89,14 +89,29 @@ static inline bool pt_va_canonical(vaddr_t va)
  * prot must include PT_READ or PT_EXEC (W without R is reserved in Sv39),
  * and nothing may be mapped there yet.
  *
- * Checking is split from doing: first every missing intermediate table is
- * allocated (frame_alloc_zeroed); only then are leaves written, which
- * cannot fail. On error nothing is mapped (empty tables may remain; they
- * are freed with the tree). Returns 0, -ERR_INVAL/-ERR_ALIGN for bad
- * arguments, -ERR_EXIST when part of the range is mapped, -ERR_NOMEM.
- * Does not flush the TLB: the caller does, through the tlb_* helpers.
+ * pt_map is pt_prepare then pt_install. Returns 0, -ERR_INVAL/-ERR_ALIGN
+ * for bad arguments, -ERR_EXIST when part of the range is mapped,
+ * -ERR_NOMEM; on error nothing is mapped (empty tables may remain; they
+ * are freed with the tree). Does not flush the TLB: the caller does,
+ * through the tlb_* helpers.
  */
 int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large);
+
+/*
+ * The checking half of pt_map, for callers that must check several ranges
+ * before changing any (aspace_map_run): checks the arguments and that the
+ * range is unmapped, and allocates (frame_alloc_zeroed) every intermediate
+ * table its leaves will need. Writes no leaf. Same returns as pt_map;
+ * tables made stay, empty, whatever it returns.
+ */
+int pt_prepare(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large);
+
+/*
+ * The doing half: writes the leaves of a range pt_prepare accepted with
+ * the same arguments, with nothing mapped or unmapped there since. Cannot
+ * fail; a range that was not prepared is a broken invariant (panic).
+ */
+void pt_install(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large);
 
 /*
  * Removes the leaves covering [va, va+size); a large leaf must be removed
