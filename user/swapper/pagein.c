@@ -198,15 +198,21 @@ static unsigned ra_prepare(struct client *c, unsigned long vpn, struct vpage **p
 }
 
 /* Waits for w's reads and makes it idle; the pages are no longer
- * VP_READING (the caller lands them or gives their frames back). */
-static void ra_finish(struct ra_window *w)
+ * VP_READING (the caller lands them or gives their frames back). Whether
+ * it had to wait: only then may clients have run meanwhile. */
+static bool ra_finish(struct ra_window *w)
 {
+	bool waited = false;
+	for (unsigned i = 0; i < w->n; i++)
+		waited |= w->req[i].pending != 0;
 	block_wait(dev, w->req, w->n);
-	ad_clients_ran();
+	if (waited)
+		ad_clients_ran();
 	for (unsigned i = 0; i < w->n; i++)
 		w->page[i]->flags &= (uint8_t)~VP_READING;
 	w->client = NULL;
 	ra_held -= w->n;
+	return waited;
 }
 
 static struct ra_window *window_of(const struct client *c, unsigned long vpn)
@@ -229,12 +235,8 @@ void ra_land_fault(struct client *c, unsigned long vpn)
 	unsigned n = 0;
 	if (vpn == w->vpn) /* in order: read on ahead, evicting while w's read ends */
 		n = ra_prepare(c, after, page, frame_of, &next, w);
-	for (unsigned i = 0; i < w->n; i++)
-		if (w->req[i].pending) {
-			st.ra_waits++; /* the fault waits for the disk after all */
-			break;
-		}
-	ra_finish(w);
+	if (ra_finish(w))
+		st.ra_waits++; /* the fault waited for the disk after all */
 	st.ra_behind += land(c, w->vpn, w->page, w->frame_of, w->req, w->n, vpn);
 	if (next)
 		ra_start(next, c, after, page, frame_of, n);
