@@ -100,14 +100,16 @@ static long check_placement(const struct region *r, vaddr_t va, size_t size, uin
 	return 0;
 }
 
-static void resume_after_fault(struct thread *pager, struct thread *caller)
+/* marked: the answer's map marked the faulting page already. */
+static void resume_after_fault(struct thread *pager, struct thread *caller, bool marked)
 {
 	/* The page the thread faulted on is used by the access it retries:
 	 * mark that (A, and D for a store) and nothing else, so ad_query reports
 	 * the same on QEMU, which sets A/D itself, and on a U74, which would
 	 * fault again for it. */
-	aspace_fix_accessed_dirty(&caller->proc->as, caller->fault.addr,
-				  right_for(caller->fault.access));
+	if (!marked)
+		aspace_fix_accessed_dirty(&caller->proc->as, caller->fault.addr,
+					  right_for(caller->fault.access));
 	pager->reply_to = NULL;
 	caller->replier = NULL;
 	fault_end(caller);
@@ -122,6 +124,9 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 	struct aspace *as = &caller->proc->as;
 	struct process *pp = pager->proc;
 	uint32_t rights = (uint32_t)words[1];
+	vaddr_t fault_va = caller->fault.addr;
+	uint32_t access = right_for(caller->fault.access);
+	bool marked = false; /* the faulting page, by the answer's map */
 	long err;
 
 	switch (MSG_LABEL(info)) {
@@ -139,8 +144,9 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 			return -ERR_PERM;
 		if ((err = check_placement(r, words[0], frame->size, rights)))
 			return err;
-		if ((err = aspace_map_untouched(as, frame, words[0], rights)))
+		if ((err = aspace_map_answer(as, frame, words[0], rights, fault_va, access)))
 			return err;
+		marked = fault_va - words[0] < frame->size;
 		break;
 	}
 	case PAGER_ZERO: {
@@ -149,10 +155,11 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 		struct frame_obj *frame;
 		if ((err = frame_obj_create(pp, 0, &frame)))
 			return err;
-		err = aspace_map_untouched(as, frame, words[0], rights);
+		err = aspace_map_answer(as, frame, words[0], rights, fault_va, access);
 		kobj_put(&frame->obj); /* the mapping holds it, if made */
 		if (err)
 			return err;
+		marked = fault_va - words[0] < PAGE_SIZE;
 		break;
 	}
 	case PAGER_RETRY:
@@ -165,7 +172,7 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 	default:
 		return -ERR_INVAL;
 	}
-	resume_after_fault(pager, caller);
+	resume_after_fault(pager, caller, marked);
 	return 0;
 }
 

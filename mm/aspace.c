@@ -95,14 +95,25 @@ static bool user_range(vaddr_t va, size_t size)
 	return size > 0 && va < USER_TOP && size <= USER_TOP - va;
 }
 
+static long map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
+		    uint32_t rights, unsigned extra_prot, vaddr_t touch_va, unsigned touch);
+
 long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
 {
-	return aspace_map_run(as, &frame, 1, va, rights, false);
+	return map_run(as, &frame, 1, va, rights, 0, 0, 0);
 }
 
-long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
+long aspace_map_answer(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
+		       vaddr_t fault_va, uint32_t access)
 {
-	return aspace_map_run(as, &frame, 1, va, rights, true);
+	unsigned touch = access == RIGHT_WRITE ? PT_WRITE : access == RIGHT_EXEC ? PT_EXEC : PT_READ;
+	return map_run(as, &frame, 1, va, rights, PT_SOFT_AD, fault_va, touch);
+}
+
+long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
+		    uint32_t rights, bool untouched)
+{
+	return map_run(as, frames, count, va, rights, untouched ? PT_SOFT_AD : 0, 0, 0);
 }
 
 /* The arguments of a run at va: each frame's place, alignment and rights.
@@ -147,15 +158,16 @@ static size_t table_budget(vaddr_t va, size_t size)
  *            can need (table_budget; what is not used is refunded), the
  *            records, and pt_prepare of every frame: each page is
  *            unmapped and each table its leaf needs exists
- *   perform  pt_install, link the records, take the frame references,
- *            one flush for the run
+ *   perform  pt_install (marking the page touch_va as an access of kind
+ *            touch marks it, if it is in the run), link the records, take
+ *            the frame references, one flush for the run
  *
  * A failure in the first two returns with nothing mapped and every charge
  * but the tables made given back (tables stay with the space and its
  * charge, as pt_prepare's do). The third cannot fail.
  */
-long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
-		    uint32_t rights, bool untouched)
+static long map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
+		    uint32_t rights, unsigned extra_prot, vaddr_t touch_va, unsigned touch)
 {
 	size_t size;
 	long err = check_run(frames, count, va, rights, &size);
@@ -170,14 +182,14 @@ long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t c
 	size_t made = 0;
 	while (made < count && (rec[made] = kmem_alloc(sizeof(struct mapping))))
 		made++;
-	unsigned prot = pt_prot_from_rights(rights) | (untouched ? PT_SOFT_AD : 0);
+	unsigned prot = pt_prot_from_rights(rights) | extra_prot;
 	size_t free_before = frame_free_count();
 	vaddr_t at = va;
 	for (size_t i = 0; made == count && !err && i < count; at += frames[i++]->size)
 		err = pt_prepare(as->root, at, frames[i]->pa, frames[i]->size, prot, true);
 	size_t tables = (free_before - frame_free_count()) * PAGE_SIZE;
 	if (tables > budget)
-		panic("aspace_map_run: %zu bytes of page tables, budget %zu", tables, budget);
+		panic("map_run: %zu bytes of page tables, budget %zu", tables, budget);
 	quota_refund(as->owner, budget - tables);
 	if (made < count || err) {
 		for (size_t i = 0; i < made; i++)
@@ -188,7 +200,7 @@ long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t c
 
 	at = va;
 	for (size_t i = 0; i < count; at += frames[i++]->size) {
-		pt_install(as->root, at, frames[i]->pa, frames[i]->size, prot, true);
+		pt_install(as->root, at, frames[i]->pa, frames[i]->size, prot, true, touch_va, touch);
 		*rec[i] = (struct mapping){ .as = as, .frame = frames[i], .va = at, .rights = rights,
 					    .next_in_as = as->maps, .next_in_frame = frames[i]->maps };
 		as->maps = rec[i];

@@ -47,13 +47,21 @@ int aspace_init(struct aspace *as, struct process *owner);
  */
 long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights);
 
-/* The same, with the accessed and dirty bits clear on every page (a pager's
- * answer: only what the faulting access did is then marked, by the caller). */
-long aspace_map_untouched(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights);
+/*
+ * A pager's answer to a fault at fault_va by an access of kind access
+ * (RIGHT_READ, RIGHT_WRITE or RIGHT_EXEC): as aspace_map, but every page
+ * starts with its accessed and dirty bits clear, except the faulting page
+ * if the frame covers it, which is marked as that access marks it (A, and
+ * D for a store, if the rights permit it). So a pager's ad_query sees only
+ * what the client did, on QEMU, which sets A/D itself, and on a U74, which
+ * would fault again for them.
+ */
+long aspace_map_answer(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
+		       vaddr_t fault_va, uint32_t access);
 
 /*
  * Maps count frames (1..MAP_RUN_MAX, else -ERR_RANGE) one after another
- * from va (each as aspace_map, or untouched as aspace_map_untouched), with
+ * from va (each as aspace_map, or untouched: A/D clear on every page), with
  * one TLB flush for the run. Like aspace_map it checks every frame and
  * reserves everything (quota, records, page tables) before it maps any, so
  * on an error nothing is mapped and the space is as it was (but for empty

@@ -109,7 +109,22 @@ int pt_prepare(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot,
 	return 0;
 }
 
-void pt_install(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large)
+/*
+ * The A/D bits an access of kind `access` (PT_READ, PT_WRITE or PT_EXEC)
+ * through leaf pte sets: A, and D for a store; none if the leaf does not
+ * permit it (the access faults for real: nothing was used).
+ */
+static pte_t touch_bits(pte_t pte, unsigned access)
+{
+	unsigned kind = access & (PT_READ | PT_WRITE | PT_EXEC);
+	pte_t need = kind == PT_WRITE ? PTE_W : kind == PT_EXEC ? PTE_X : PTE_R;
+	if (!kind || !(pte & need))
+		return 0;
+	return PTE_A | (kind == PT_WRITE ? PTE_D : 0);
+}
+
+void pt_install(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large,
+		vaddr_t touch_va, unsigned touch)
 {
 	pte_t bits = pt_prot_bits(prot);
 	for (size_t off = 0; off < size;) {
@@ -118,7 +133,10 @@ void pt_install(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot
 		pte_t *entry = walk(root, va + off, level, false, &err);
 		if (!entry || (*entry & PTE_V))
 			panic("pt_install: 0x%lx was not prepared", va + off);
-		*entry = pte_make(pa + off, bits);
+		pte_t leaf = bits;
+		if (touch_va - (va + off) < PT_LEVEL_SIZE(level))
+			leaf |= touch_bits(bits, touch);
+		*entry = pte_make(pa + off, leaf);
 		off += PT_LEVEL_SIZE(level);
 	}
 }
@@ -128,7 +146,7 @@ int pt_map(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, boo
 	int err = pt_prepare(root, va, pa, size, prot, allow_large);
 	if (err)
 		return err;
-	pt_install(root, va, pa, size, prot, allow_large);
+	pt_install(root, va, pa, size, prot, allow_large, 0, 0);
 	return 0;
 }
 
@@ -226,15 +244,11 @@ bool pt_fix_accessed_dirty(paddr_t root, vaddr_t va, unsigned access)
 	if (!entry)
 		return false;
 	pte_t pte = *entry;
-	unsigned kind = access & (PT_READ | PT_WRITE | PT_EXEC);
-	pte_t need = kind == PT_WRITE ? PTE_W : kind == PT_EXEC ? PTE_X : PTE_R;
 	if ((access & PT_USER) && !(pte & PTE_U))
 		return false;
-	if (!(pte & need))
-		return false;
-	pte_t missing = PTE_A | (kind == PT_WRITE ? PTE_D : 0);
-	if ((pte & missing) == missing)
-		return false; /* nothing to fix: the fault was real */
+	pte_t missing = touch_bits(pte, access);
+	if (!missing || (pte & missing) == missing)
+		return false; /* not permitted, or nothing to fix: the fault was real */
 	*entry = pte | missing;
 	return true;
 }

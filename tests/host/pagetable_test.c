@@ -187,8 +187,8 @@ static void prepare_then_install(void)
 	CHECK_EQ(pt_translate(root, 0x200000), PADDR_NONE);
 	/* Preparing again is still accepted: nothing is mapped there. */
 	CHECK_EQ(pt_prepare(root, 0x1ff000, RAM_BASE, 0x1000, PT_READ | PT_USER, true), 0);
-	pt_install(root, 0x1ff000, RAM_BASE, 0x1000, PT_READ | PT_USER, true);
-	pt_install(root, 0x200000, RAM_BASE + 0x200000, 0x200000, PT_READ | PT_USER, true);
+	pt_install(root, 0x1ff000, RAM_BASE, 0x1000, PT_READ | PT_USER, true, 0, 0);
+	pt_install(root, 0x200000, RAM_BASE + 0x200000, 0x200000, PT_READ | PT_USER, true, 0, 0);
 	CHECK_EQ(frame_free_count(), free0 - 2); /* installing allocates nothing */
 	unsigned level;
 	CHECK(pt_lookup(root, 0x1ff000, &level) && level == 0);
@@ -204,6 +204,35 @@ static void prepare_then_install(void)
 	CHECK_EQ(pt_translate(root, 0x40000000), PADDR_NONE);
 }
 
+/* A fault's answer: install marks the leaf covering touch_va as that
+ * access would (A, D for a store), if the leaf permits it; nothing else. */
+static void install_marks_touch(void)
+{
+	setup();
+	const unsigned rw = PT_READ | PT_WRITE | PT_USER | PT_SOFT_AD;
+	CHECK_EQ(pt_prepare(root, 0x10000, RAM_BASE, 0x3000, rw, false), 0);
+	pt_install(root, 0x10000, RAM_BASE, 0x3000, rw, false, 0x11abc, PT_WRITE);
+	CHECK_EQ(pt_accessed_dirty(root, 0x10000, false), 0);
+	CHECK_EQ(pt_accessed_dirty(root, 0x11000, false), PT_AD_ACCESSED | PT_AD_DIRTY);
+	CHECK_EQ(pt_accessed_dirty(root, 0x12000, false), 0);
+	/* A load marks A alone. */
+	CHECK_EQ(pt_prepare(root, 0x20000, RAM_BASE, 0x1000, rw, false), 0);
+	pt_install(root, 0x20000, RAM_BASE, 0x1000, rw, false, 0x20008, PT_READ);
+	CHECK_EQ(pt_accessed_dirty(root, 0x20000, false), PT_AD_ACCESSED);
+	/* A store through a read-only leaf is a real fault: nothing marked. */
+	const unsigned ro = PT_READ | PT_USER | PT_SOFT_AD;
+	CHECK_EQ(pt_prepare(root, 0x30000, RAM_BASE, 0x1000, ro, false), 0);
+	pt_install(root, 0x30000, RAM_BASE, 0x1000, ro, false, 0x30000, PT_WRITE);
+	CHECK_EQ(pt_accessed_dirty(root, 0x30000, false), 0);
+	/* Outside the range, or no access: nothing marked. */
+	CHECK_EQ(pt_prepare(root, 0x40000, RAM_BASE, 0x1000, rw, false), 0);
+	pt_install(root, 0x40000, RAM_BASE, 0x1000, rw, false, 0x41000, PT_WRITE);
+	CHECK_EQ(pt_accessed_dirty(root, 0x40000, false), 0);
+	CHECK_EQ(pt_prepare(root, 0x50000, RAM_BASE, 0x1000, rw, false), 0);
+	pt_install(root, 0x50000, RAM_BASE, 0x1000, rw, false, 0x50000, 0);
+	CHECK_EQ(pt_accessed_dirty(root, 0x50000, false), 0);
+}
+
 int main(void)
 {
 	run_test("PT-001", "map 4 KiB pages and translate them back", map_and_translate);
@@ -217,6 +246,7 @@ int main(void)
 	run_test("PT-009", "rights change keeps frame and A/D; a large leaf changes whole", change_prot);
 	run_test("PT-010", "A/D state read and cleared; the software path sets it again", accessed_dirty);
 	run_test("PT-011", "prepare makes tables and writes no leaf; install then cannot fail", prepare_then_install);
+	run_test("PT-012", "install marks the touched leaf as the access would, nothing else", install_marks_touch);
 	free(fake_phys_mem);
 	return test_summary();
 }

@@ -110,8 +110,14 @@ int pt_prepare(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot,
  * The doing half: writes the leaves of a range pt_prepare accepted with
  * the same arguments, with nothing mapped or unmapped there since. Cannot
  * fail; a range that was not prepared is a broken invariant (panic).
+ * The leaf covering touch_va (if one does) is marked as an access of kind
+ * touch (PT_READ, PT_WRITE or PT_EXEC; 0: none) through it marks it: A,
+ * and D for a store, if the leaf permits that access (the rule of
+ * pt_fix_accessed_dirty). A fault's answer marks the faulting page so,
+ * and nothing else, without a second walk.
  */
-void pt_install(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large);
+void pt_install(paddr_t root, vaddr_t va, paddr_t pa, size_t size, unsigned prot, bool allow_large,
+		vaddr_t touch_va, unsigned touch);
 
 /*
  * Removes the leaves covering [va, va+size); a large leaf must be removed
