@@ -68,8 +68,8 @@ static pte_t *walk(paddr_t root, vaddr_t va, unsigned level, bool alloc, int *er
 /* The largest level whose page fits at va/pa with `left` bytes to go. */
 static unsigned best_level(vaddr_t va, paddr_t pa, size_t left, bool allow_large)
 {
-	if (!allow_large)
-		return 0;
+	if (!allow_large || left < PT_LEVEL_SIZE(1))
+		return 0; /* the common case, a page: no alignment to look at */
 	for (unsigned level = PT_LEVELS - 1; level > 0; level--) {
 		uint64_t size = PT_LEVEL_SIZE(level);
 		if (IS_ALIGNED(va, size) && IS_ALIGNED(pa, size) && left >= size)
