@@ -98,6 +98,13 @@ static bool user_range(vaddr_t va, size_t size)
 static long map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
 		    uint32_t rights, unsigned extra_prot, vaddr_t touch_va, unsigned touch);
 
+/* An access (RIGHT_READ, RIGHT_WRITE or RIGHT_EXEC) as the page-table
+ * layer names its kind. */
+static unsigned pt_access(uint32_t access)
+{
+	return access == RIGHT_WRITE ? PT_WRITE : access == RIGHT_EXEC ? PT_EXEC : PT_READ;
+}
+
 long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights)
 {
 	return map_run(as, &frame, 1, va, rights, 0, 0, 0);
@@ -106,8 +113,7 @@ long aspace_map(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t
 long aspace_map_answer(struct aspace *as, struct frame_obj *frame, vaddr_t va, uint32_t rights,
 		       vaddr_t fault_va, uint32_t access)
 {
-	unsigned touch = access == RIGHT_WRITE ? PT_WRITE : access == RIGHT_EXEC ? PT_EXEC : PT_READ;
-	return map_run(as, &frame, 1, va, rights, PT_SOFT_AD, fault_va, touch);
+	return map_run(as, &frame, 1, va, rights, PT_SOFT_AD, fault_va, pt_access(access));
 }
 
 long aspace_map_run(struct aspace *as, struct frame_obj *const *frames, size_t count, vaddr_t va,
@@ -326,8 +332,7 @@ bool aspace_fix_accessed_dirty(struct aspace *as, vaddr_t va, uint32_t access)
 {
 	if (va >= USER_TOP)
 		return false;
-	unsigned want = access == RIGHT_WRITE ? PT_WRITE : access == RIGHT_EXEC ? PT_EXEC : PT_READ;
-	if (!pt_fix_accessed_dirty(as->root, va, want | PT_USER))
+	if (!pt_fix_accessed_dirty(as->root, va, pt_access(access) | PT_USER))
 		return false; /* one walk: the U check is pt_fix's too */
 	flush_changed(as, ALIGN_DOWN(va, PAGE_SIZE), PAGE_SIZE);
 	return true;
