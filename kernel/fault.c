@@ -156,10 +156,10 @@ long fault_answer(struct thread *pager, struct thread *caller, unsigned long inf
 		if ((err = frame_obj_create(pp, 0, &frame)))
 			return err;
 		err = aspace_map_answer(as, frame, words[0], rights, fault_va, access);
+		marked = fault_va - words[0] < frame->size;
 		kobj_put(&frame->obj); /* the mapping holds it, if made */
 		if (err)
 			return err;
-		marked = fault_va - words[0] < PAGE_SIZE;
 		break;
 	}
 	case PAGER_RETRY:
