@@ -41,6 +41,7 @@ void pager_region_args(void);
 void pager_runs_protect_retry(void);
 void pager_kill_timed(void);       /* U-PAGER-012 */
 void pager_fresh_page_clean(void); /* U-PAGER-013 */
+void pager_answer_marks(void);     /* U-PAGER-014 */
 
 /* bootargs.c: whether the command line holds the word `word` by itself. */
 int has_bootarg(const char *word);

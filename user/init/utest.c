@@ -420,6 +420,8 @@ int utest_run(void)
 		 pager_kill_timed);
 	test_run_noleak("U-PAGER-013", "a page faulted in by a read and only read is accessed, not dirty",
 			pager_fresh_page_clean);
+	test_run_noleak("U-PAGER-014", "a fault answer's map marks the faulting page before the access runs again",
+			pager_answer_marks);
 	test_run("U-SCHED-001", "higher priority runs first; a low-priority spinner cannot starve us",
 		 priorities);
 	test_run("U-SCHED-002", "timer preemption shares the hart between equal priorities", preemption);

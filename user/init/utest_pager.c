@@ -810,3 +810,36 @@ SCENE_TEST(pager_fresh_page_clean)
 	TEST_CHECK_EQ(ad[2], PAGE_ACCESSED | PAGE_DIRTY); /* written */
 	TEST_CHECK_EQ(ad[3], 0);
 }
+
+/* ---- U-PAGER-014: the answer's map marks the faulting page ---------------- */
+
+/*
+ * init serves the fault itself. Right after its PAGER_ZERO answer, before
+ * the child runs again (init keeps the hart: a reply does not switch),
+ * the page already shows the faulting store's A and D: the kernel marks
+ * them as it writes the leaf (pt_install). QEMU's MMU would set them only
+ * when the store ran again, and a U74's never: without the mark, the
+ * query here reads nothing.
+ */
+SCENE_TEST(pager_answer_marks)
+{
+	struct kid *k = &s->kids[0];
+	const unsigned long rw = RIGHT_READ | RIGHT_WRITE;
+	unsigned char ad[2] = { 0xee, 0xee };
+	long ep = s->handles[0] = pg_endpoint_create();
+	TEST_CHECK(ep >= 0);
+	TEST_CHECK_EQ(start_kid(k), 0);
+	TEST_CHECK_EQ(pg_region_create(k->proc, REGION_A, 2 * PAGE, rw, ep, 0), 0);
+	kid_command(k, CMD_MEM, 0);
+	TEST_CHECK_EQ(pg_send(k->ep, MSG_INFO(MEM_WRITE, 2, 0), REGION_A + 8, 5, 0, 0, HANDLE_NONE), 0);
+	struct pg_msg f = pg_recv(ep);
+	TEST_CHECK_EQ(MSG_LABEL(f.info), PAGER_FAULT);
+	TEST_CHECK_EQ(f.w[0], REGION_A + 8);
+	TEST_CHECK_EQ(pg_reply(MSG_INFO(PAGER_ZERO, 2, 0), REGION_A, rw, 0, 0, HANDLE_NONE), 0);
+	TEST_CHECK(pg_ad_query(k->proc, REGION_A, 2, ad) >= 0);
+	TEST_CHECK_EQ(ad[0], PAGE_ACCESSED | PAGE_DIRTY);
+	TEST_CHECK_EQ(ad[1], 0); /* not mapped */
+	/* The store then completes on the zeroed page. */
+	struct pg_msg r = kid_op(k, MEM_READ, REGION_A + 8, 0, 0, 0);
+	TEST_CHECK(r.status == 0 && r.w[0] == 5);
+}
